@@ -1,0 +1,1 @@
+export const packageName = '@rocm-patch/conv-bypass';

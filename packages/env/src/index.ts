@@ -1,0 +1,1 @@
+export { archFromGfxTargetVersion } from './arch.js';
