@@ -1,4 +1,7 @@
 import { defineConfig } from 'tsup';
 import { libraryPreset } from '../../scripts/tsup-preset.js';
 
-export default defineConfig(libraryPreset({ index: 'src/index.ts' }));
+// The worker bootstrap is its own entry: workers start from dist/worker-bootstrap.mjs.
+export default defineConfig(
+  libraryPreset({ index: 'src/index.ts', 'worker-bootstrap': 'src/worker-bootstrap.ts' }),
+);

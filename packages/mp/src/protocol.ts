@@ -1,0 +1,72 @@
+/**
+ * The wire protocol between a pool and its workers, shared by the pool (parent side) and the worker
+ * bootstrap (worker side). Both sides are bundled separately, so everything here is plain data.
+ */
+
+export type Runtime = 'thread' | 'process';
+
+/** Environment variable that marks a process worker and carries its bootstrap configuration. */
+export const WORKER_ENV_KEY = 'ROCM_PATCH_MP_WORKER';
+/** Key in a thread worker's workerData that marks it and carries its bootstrap configuration. */
+export const WORKER_DATA_KEY = '__rocmPatchMpWorker';
+/**
+ * Where the bootstrap records the worker's identity. A global symbol, because the bootstrap and the copy
+ * of this library that the task module imports (ESM or CJS build, or the TS sources in tests) are
+ * different module instances.
+ */
+export const IDENTITY_SYMBOL: unique symbol = Symbol.for('@rocm-patch/mp.worker') as never;
+/** Marks a task result whose buffers move to the parent instead of being copied. */
+export const TRANSFER_SYMBOL: unique symbol = Symbol.for('@rocm-patch/mp.transfer') as never;
+
+export interface WorkerIdentity {
+  /** Slot index in the pool, 0 ≤ id < size; a replacement worker keeps the id of the one it replaces. */
+  readonly id: number;
+  readonly poolName: string;
+  readonly runtime: Runtime;
+}
+
+export interface BootstrapConfig extends WorkerIdentity {
+  readonly moduleUrl: string;
+  readonly parentPid: number;
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string | number;
+}
+
+/** Every message carries `mp: 1` so that messages a task module sends itself are never mistaken for ours. */
+export type ParentMessage =
+  | { mp: 1; type: 'task'; id: number; name: string; payload: unknown }
+  | { mp: 1; type: 'close' };
+
+export type WorkerMessage =
+  | { mp: 1; type: 'ready' }
+  | { mp: 1; type: 'load-error'; error: SerializedError }
+  | { mp: 1; type: 'result'; id: number; value: unknown }
+  | { mp: 1; type: 'error'; id: number; error: SerializedError };
+
+export function isProtocolMessage(value: unknown): value is { mp: 1; type: string } {
+  return typeof value === 'object' && value !== null && (value as { mp?: unknown }).mp === 1;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    const out: SerializedError = { name: error.name, message: error.message };
+    if (typeof error.stack === 'string') out.stack = error.stack;
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' || typeof code === 'number') out.code = code;
+    return out;
+  }
+  return { name: 'Error', message: `non-Error value thrown: ${describe(error)}` };
+}
+
+function describe(value: unknown): string {
+  try {
+    return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
