@@ -1,0 +1,26 @@
+// Entry point of rocm_patch_conv.node: the CPU backend always, the GPU backend when the build found
+// a toolchain (native/cmake/gpu.cmake defines ROCM_PATCH_WITH_GPU and adds src/gpu/*).
+#include <napi.h>
+
+#include "cpu/bindings.h"
+
+#ifdef ROCM_PATCH_WITH_GPU
+#include "gpu/bindings.h"
+#endif
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  rocm_patch::cpu::RegisterBindings(env, exports);
+#ifdef ROCM_PATCH_WITH_GPU
+  exports.Set("gpuBackend", Napi::String::New(env, ROCM_PATCH_GPU_BACKEND_NAME));
+  rocm_patch::gpu::RegisterBindings(env, exports);
+#else
+  exports.Set("gpuBackend", Napi::String::New(env, "none"));
+#endif
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(rocm_patch_conv, Init)

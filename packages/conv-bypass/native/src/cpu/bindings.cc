@@ -1,0 +1,174 @@
+#include "cpu/bindings.h"
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/napi_conv.h"
+#include "cpu/conv_cpu.h"
+#include "cpu/kernels.h"
+#include "cpu/thread_pool.h"
+
+namespace rocm_patch::cpu {
+
+namespace {
+
+enum class Op { kForward, kBackwardData, kBackwardFilter };
+
+// The buffers of one call, checked against the params. For the async twins the references keep the
+// typed arrays (and so their memory) alive until the worker has finished.
+struct Call {
+  ConvParams p;
+  std::vector<Napi::Reference<Napi::Float32Array>> keep;
+  const float* in0 = nullptr;  // x (forward, filter) or dy (data)
+  const float* in1 = nullptr;  // w (forward, data) or dy (filter)
+  const float* bias = nullptr;
+  float* out = nullptr;
+
+  void Run(Op op) const {
+    switch (op) {
+      case Op::kForward:
+        Conv2dForward(p, in0, in1, bias, out);
+        break;
+      case Op::kBackwardData:
+        Conv2dBackwardData(p, in0, in1, out);
+        break;
+      case Op::kBackwardFilter:
+        Conv2dBackwardFilter(p, in0, in1, out);
+        break;
+    }
+  }
+};
+
+Call ReadCall(const Napi::CallbackInfo& info, Op op, bool keep_alive) {
+  Napi::Env env = info.Env();
+  const size_t expected = op == Op::kForward ? 5 : 4;
+  if (info.Length() < expected)
+    throw Napi::TypeError::New(env, "expected " + std::to_string(expected) + " arguments");
+  Call call;
+  call.p = ParamsFromJs(info[0]);
+  const ConvParams& p = call.p;
+  Napi::Float32Array a, b, out, bias;
+  switch (op) {
+    case Op::kForward:
+      a = Float32Arg(info[1], "x", p.XSize());
+      b = Float32Arg(info[2], "w", p.WSize());
+      if (!info[3].IsNull() && !info[3].IsUndefined()) bias = Float32Arg(info[3], "bias", p.k);
+      out = Float32Arg(info[4], "y", p.YSize());
+      break;
+    case Op::kBackwardData:
+      a = Float32Arg(info[1], "dy", p.YSize());
+      b = Float32Arg(info[2], "w", p.WSize());
+      out = Float32Arg(info[3], "dx", p.XSize());
+      break;
+    case Op::kBackwardFilter:
+      a = Float32Arg(info[1], "x", p.XSize());
+      b = Float32Arg(info[2], "dy", p.YSize());
+      out = Float32Arg(info[3], "dw", p.WSize());
+      break;
+  }
+  call.in0 = a.Data();
+  call.in1 = b.Data();
+  call.out = out.Data();
+  if (!bias.IsEmpty()) call.bias = bias.Data();
+  if (keep_alive) {
+    for (Napi::Float32Array* arr : {&a, &b, &out, &bias})
+      if (!arr->IsEmpty()) call.keep.push_back(Napi::Persistent(*arr));
+  }
+  return call;
+}
+
+class ConvWorker : public Napi::AsyncWorker {
+ public:
+  ConvWorker(Napi::Env env, Call call, Op op)
+      : Napi::AsyncWorker(env, "rocm-patch:conv2d"), call_(std::move(call)), op_(op), deferred_(env) {}
+
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+  void Execute() override {
+    try {
+      call_.Run(op_);
+    } catch (const std::exception& e) {
+      SetError(e.what());
+    }
+  }
+  void OnOK() override {
+    call_.keep.clear();
+    deferred_.Resolve(Env().Undefined());
+  }
+  void OnError(const Napi::Error& e) override {
+    call_.keep.clear();
+    deferred_.Reject(e.Value());
+  }
+
+ private:
+  Call call_;
+  Op op_;
+  Napi::Promise::Deferred deferred_;
+};
+
+Napi::Value RunSync(const Napi::CallbackInfo& info, Op op) {
+  Call call = ReadCall(info, op, false);
+  try {
+    call.Run(op);
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), std::string("conv2d failed: ") + e.what());
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value RunAsync(const Napi::CallbackInfo& info, Op op) {
+  auto* worker = new ConvWorker(info.Env(), ReadCall(info, op, true), op);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();  // the worker deletes itself after OnOK/OnError
+  return promise;
+}
+
+Napi::Value GetThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), ThreadPool::Get().Threads());
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "threads must be a number");
+  double n = info[0].As<Napi::Number>().DoubleValue();
+  if (!(n >= 1 && n <= 1024) || n != static_cast<double>(static_cast<int>(n)))
+    throw Napi::RangeError::New(info.Env(), "threads must be an integer in [1, 1024]");
+  ThreadPool::Get().SetThreads(static_cast<int>(n));
+  return info.Env().Undefined();
+}
+
+Napi::Value GetIsa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), ActiveKernel().isa); }
+
+Napi::Value SetIsaJs(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), "isa must be a string");
+  return Napi::Boolean::New(info.Env(), SetIsa(info[0].As<Napi::String>().Utf8Value()));
+}
+
+Napi::Value AvailableIsasJs(const Napi::CallbackInfo& info) {
+  std::vector<std::string> isas = AvailableIsas();
+  Napi::Array out = Napi::Array::New(info.Env(), isas.size());
+  for (size_t i = 0; i < isas.size(); ++i) out.Set(static_cast<uint32_t>(i), isas[i]);
+  return out;
+}
+
+}  // namespace
+
+void RegisterBindings(Napi::Env env, Napi::Object exports) {
+  auto fn = [&](const char* name, Napi::Value (*f)(const Napi::CallbackInfo&)) {
+    exports.Set(name, Napi::Function::New(env, f, name));
+  };
+  fn("conv2dForward", [](const Napi::CallbackInfo& i) { return RunSync(i, Op::kForward); });
+  fn("conv2dForwardAsync", [](const Napi::CallbackInfo& i) { return RunAsync(i, Op::kForward); });
+  fn("conv2dBackwardData", [](const Napi::CallbackInfo& i) { return RunSync(i, Op::kBackwardData); });
+  fn("conv2dBackwardDataAsync", [](const Napi::CallbackInfo& i) { return RunAsync(i, Op::kBackwardData); });
+  fn("conv2dBackwardFilter", [](const Napi::CallbackInfo& i) { return RunSync(i, Op::kBackwardFilter); });
+  fn("conv2dBackwardFilterAsync", [](const Napi::CallbackInfo& i) { return RunAsync(i, Op::kBackwardFilter); });
+  fn("getThreads", GetThreads);
+  fn("setThreads", SetThreads);
+  fn("getIsa", GetIsa);
+  fn("setIsa", SetIsaJs);
+  fn("availableIsas", AvailableIsasJs);
+}
+
+}  // namespace rocm_patch::cpu

@@ -1,0 +1,236 @@
+// Convolutions as GEMMs over implicit im2col matrices (per image n and group g):
+//   forward         Y[Kg × PQ]   = W[Kg × CgRS] · col(X)[CgRS × PQ]
+//   backward data   dcol[CgRS × PQ] = Wᵀ · dY[Kg × PQ], then col2im (scatter-add) into dX
+//   backward filter dWᵀ[CgRS × Kg] = col(X)[CgRS × (N·PQ)] · dYᵀ[(N·PQ) × Kg]
+// col(X) is never built whole: the packing callbacks gather it block by block from X.
+#include "cpu/conv_cpu.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "cpu/gemm.h"
+#include "cpu/thread_pool.h"
+
+namespace rocm_patch::cpu {
+
+namespace {
+
+int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// For filter tap (r, s), the input values seen by the output positions j0 .. j0+len-1 of one
+// channel plane (positions in row-major P×Q order; zero where the tap falls in the padding):
+// dst[t*ds] = plane[ih*W + iw].
+void GatherTap(const float* plane, const ConvParams& p, int64_t r, int64_t s, int64_t j0, int64_t len, float* dst,
+               int64_t ds) {
+  int64_t op = j0 / p.q, oq = j0 % p.q;
+  const int64_t sw = p.stride_w;
+  while (len > 0) {
+    const int64_t run = std::min(len, p.q - oq);
+    const int64_t ih = op * p.stride_h - p.pad_top + r * p.dilation_h;
+    int64_t lo = run, hi = run;  // valid t in [lo, hi)
+    if (ih >= 0 && ih < p.h) {
+      const int64_t iw0 = oq * sw - p.pad_left + s * p.dilation_w;
+      lo = iw0 >= 0 ? 0 : std::min(run, CeilDiv(-iw0, sw));
+      hi = iw0 >= p.w ? 0 : std::min(run, CeilDiv(p.w - iw0, sw));
+      if (hi < lo) hi = lo;
+      const float* src = plane + ih * p.w + iw0;
+      if (sw == 1 && ds == 1) {
+        std::memcpy(dst + lo, src + lo, (hi - lo) * sizeof(float));
+      } else {
+        for (int64_t t = lo; t < hi; ++t) dst[t * ds] = src[t * sw];
+      }
+    }
+    for (int64_t t = 0; t < lo; ++t) dst[t * ds] = 0.f;
+    for (int64_t t = hi; t < run; ++t) dst[t * ds] = 0.f;
+    dst += run * ds;
+    len -= run;
+    oq = 0;
+    ++op;
+  }
+}
+
+// The adjoint of GatherTap: plane[ih*W + iw] += src[t] for the positions inside the input.
+void ScatterTapAdd(float* plane, const ConvParams& p, int64_t r, int64_t s, int64_t j0, int64_t len,
+                   const float* src) {
+  int64_t op = j0 / p.q, oq = j0 % p.q;
+  const int64_t sw = p.stride_w;
+  while (len > 0) {
+    const int64_t run = std::min(len, p.q - oq);
+    const int64_t ih = op * p.stride_h - p.pad_top + r * p.dilation_h;
+    if (ih >= 0 && ih < p.h) {
+      const int64_t iw0 = oq * sw - p.pad_left + s * p.dilation_w;
+      const int64_t lo = iw0 >= 0 ? 0 : std::min(run, CeilDiv(-iw0, sw));
+      const int64_t hi = iw0 >= p.w ? 0 : std::min(run, CeilDiv(p.w - iw0, sw));
+      float* dst = plane + ih * p.w + iw0;
+      for (int64_t t = lo; t < hi; ++t) dst[t * sw] += src[t];
+    }
+    src += run;
+    len -= run;
+    oq = 0;
+    ++op;
+  }
+}
+
+}  // namespace
+
+void Conv2dForward(const ConvParams& p, const float* x, const float* w, const float* bias, float* y) {
+  if (p.CPerGroup() == 1) return DepthwiseForward(p, x, w, bias, y);
+  const int64_t cg = p.CPerGroup(), kg = p.KPerGroup(), rs = int64_t{p.r} * p.s, pq = int64_t{p.p} * p.q;
+  const int64_t hw = int64_t{p.h} * p.w, crs = cg * rs;
+  ThreadPool& pool = ThreadPool::Get();
+  if (bias) {
+    pool.ParallelFor(int64_t{p.n} * p.k, [&](int64_t i, int) { std::fill(y + i * pq, y + (i + 1) * pq, bias[i % p.k]); });
+  }
+  GemmBatch g;
+  g.batch = int64_t{p.n} * p.groups;
+  g.m = kg;
+  g.n = pq;
+  g.k = crs;
+  g.ldc = pq;
+  g.accumulate = bias != nullptr;
+  g.pack_a = [&](int64_t b, int64_t m0, int64_t mlen, int64_t k0, int64_t klen, float* dst, int mr) {
+    PackARowMajor(w + (b % p.groups) * kg * crs, crs, m0, mlen, k0, klen, dst, mr);
+  };
+  g.pack_b = [&](int64_t b, int64_t k0, int64_t klen, int64_t n0, int64_t nlen, float* dst, int nr) {
+    const float* xg = x + (b / p.groups) * p.c * hw + (b % p.groups) * cg * hw;
+    for (int64_t kk = 0; kk < klen; ++kk) {
+      const int64_t row = k0 + kk, c = row / rs, r = row % rs / p.s, s = row % p.s;
+      for (int64_t jp = 0; jp * nr < nlen; ++jp) {
+        const int64_t cols = std::min<int64_t>(nr, nlen - jp * nr);
+        float* out = dst + (jp * klen + kk) * nr;
+        GatherTap(xg + c * hw, p, r, s, n0 + jp * nr, cols, out, 1);
+        for (int64_t j = cols; j < nr; ++j) out[j] = 0.f;
+      }
+    }
+  };
+  g.c = [&](int64_t b) { return y + (b / p.groups) * p.k * pq + (b % p.groups) * kg * pq; };
+  RunGemm(g);
+}
+
+void Conv2dBackwardData(const ConvParams& p, const float* dy, const float* w, float* dx) {
+  if (p.CPerGroup() == 1) return DepthwiseBackwardData(p, dy, w, dx);
+  const int64_t cg = p.CPerGroup(), kg = p.KPerGroup(), rs = int64_t{p.r} * p.s, pq = int64_t{p.p} * p.q;
+  const int64_t hw = int64_t{p.h} * p.w, crs = cg * rs;
+  const int64_t images = int64_t{p.n} * p.groups;  // (n, g) pairs
+  ThreadPool& pool = ThreadPool::Get();
+
+  GemmBatch g;
+  g.m = crs;
+  g.k = kg;
+  g.pack_a = [&](int64_t b, int64_t m0, int64_t mlen, int64_t k0, int64_t klen, float* dst, int mr) {
+    PackAColMajor(w + (b % p.groups) * kg * crs, crs, m0, mlen, k0, klen, dst, mr);
+  };
+
+  const bool pointwise = p.r == 1 && p.s == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_top == 0 &&
+                         p.pad_left == 0 && p.p == p.h && p.q == p.w;
+  if (pointwise) {  // dX = Wᵀ·dY directly, no col2im
+    g.batch = images;
+    g.n = pq;
+    g.ldc = pq;
+    g.pack_b = [&](int64_t b, int64_t k0, int64_t klen, int64_t n0, int64_t nlen, float* dst, int nr) {
+      PackBRowMajor(dy + (b / p.groups) * p.k * pq + (b % p.groups) * kg * pq, pq, k0, klen, n0, nlen, dst, nr);
+    };
+    g.c = [&](int64_t b) { return dx + (b / p.groups) * p.c * hw + (b % p.groups) * cg * hw; };
+    RunGemm(g);
+    return;
+  }
+
+  // dcol for a chunk of (n, g) pairs and a range of output columns, bounded by kWorkspaceFloats.
+  const int64_t cols = std::min(pq, std::max<int64_t>(64, kWorkspaceFloats / crs));
+  const int64_t per_chunk = cols < pq ? 1 : std::max<int64_t>(1, kWorkspaceFloats / (crs * pq));
+  std::vector<float> dcol(static_cast<size_t>(std::min(per_chunk, images) * crs * cols));
+  pool.ParallelFor(int64_t{p.n} * p.c, [&](int64_t i, int) { std::fill(dx + i * hw, dx + (i + 1) * hw, 0.f); });
+
+  for (int64_t b0 = 0; b0 < images; b0 += per_chunk) {
+    const int64_t bcount = std::min(per_chunk, images - b0);
+    for (int64_t j0 = 0; j0 < pq; j0 += cols) {
+      const int64_t ncols = std::min(cols, pq - j0);
+      GemmBatch gc = g;
+      gc.batch = bcount;
+      gc.n = ncols;
+      gc.ldc = ncols;
+      gc.pack_a = [&](int64_t b, int64_t m0, int64_t mlen, int64_t k0, int64_t klen, float* dst, int mr) {
+        g.pack_a(b0 + b, m0, mlen, k0, klen, dst, mr);
+      };
+      gc.pack_b = [&](int64_t b, int64_t k0, int64_t klen, int64_t n0, int64_t nlen, float* dst, int nr) {
+        const int64_t bb = b0 + b;
+        const float* dyg = dy + (bb / p.groups) * p.k * pq + (bb % p.groups) * kg * pq + j0;
+        PackBRowMajor(dyg, pq, k0, klen, n0, nlen, dst, nr);
+      };
+      gc.c = [&](int64_t b) { return dcol.data() + b * crs * ncols; };
+      RunGemm(gc);
+      // col2im: each (pair, channel) plane of dX is written by one thread only.
+      pool.ParallelFor(bcount * cg, [&](int64_t item, int) {
+        const int64_t b = item / cg, c = item % cg, bb = b0 + b;
+        float* plane = dx + (bb / p.groups) * p.c * hw + ((bb % p.groups) * cg + c) * hw;
+        const float* src = dcol.data() + b * crs * ncols + c * rs * ncols;
+        for (int64_t r = 0; r < p.r; ++r)
+          for (int64_t s = 0; s < p.s; ++s) ScatterTapAdd(plane, p, r, s, j0, ncols, src + (r * p.s + s) * ncols);
+      });
+    }
+  }
+}
+
+void Conv2dBackwardFilter(const ConvParams& p, const float* x, const float* dy, float* dw) {
+  if (p.CPerGroup() == 1) return DepthwiseBackwardFilter(p, x, dy, dw);
+  const int64_t cg = p.CPerGroup(), kg = p.KPerGroup(), rs = int64_t{p.r} * p.s, pq = int64_t{p.p} * p.q;
+  const int64_t hw = int64_t{p.h} * p.w, crs = cg * rs;
+  std::vector<float> dwt(static_cast<size_t>(p.groups * crs * kg));  // dWᵀ per group: CgRS × Kg
+
+  GemmBatch g;
+  g.batch = p.groups;
+  g.m = crs;
+  g.n = kg;
+  g.k = int64_t{p.n} * pq;  // the images one after another
+  g.ldc = kg;
+  g.pack_a = [&](int64_t b, int64_t m0, int64_t mlen, int64_t k0, int64_t klen, float* dst, int mr) {
+    for (int64_t ip = 0; ip * mr < mlen; ++ip) {
+      float* panel = dst + ip * klen * mr;
+      const int64_t rows = std::min<int64_t>(mr, mlen - ip * mr);
+      for (int64_t i = 0; i < mr; ++i) {
+        if (i >= rows) {
+          for (int64_t kk = 0; kk < klen; ++kk) panel[kk * mr + i] = 0.f;
+          continue;
+        }
+        const int64_t row = m0 + ip * mr + i, c = row / rs, r = row % rs / p.s, s = row % p.s;
+        for (int64_t kk = 0; kk < klen;) {  // split the k range at image boundaries
+          const int64_t img = (k0 + kk) / pq, j = (k0 + kk) % pq, len = std::min(klen - kk, pq - j);
+          const float* plane = x + img * p.c * hw + (b * cg + c) * hw;
+          GatherTap(plane, p, r, s, j, len, panel + kk * mr + i, mr);
+          kk += len;
+        }
+      }
+    }
+  };
+  g.pack_b = [&](int64_t b, int64_t k0, int64_t klen, int64_t n0, int64_t nlen, float* dst, int nr) {
+    for (int64_t jp = 0; jp * nr < nlen; ++jp) {
+      float* panel = dst + jp * klen * nr;
+      const int64_t cols = std::min<int64_t>(nr, nlen - jp * nr);
+      for (int64_t jj = 0; jj < nr; ++jj) {
+        if (jj >= cols) {
+          for (int64_t kk = 0; kk < klen; ++kk) panel[kk * nr + jj] = 0.f;
+          continue;
+        }
+        const int64_t kout = b * kg + n0 + jp * nr + jj;
+        for (int64_t kk = 0; kk < klen;) {
+          const int64_t img = (k0 + kk) / pq, j = (k0 + kk) % pq, len = std::min(klen - kk, pq - j);
+          const float* src = dy + img * p.k * pq + kout * pq + j;
+          for (int64_t t = 0; t < len; ++t) panel[(kk + t) * nr + jj] = src[t];
+          kk += len;
+        }
+      }
+    }
+  };
+  g.c = [&](int64_t b) { return dwt.data() + b * crs * kg; };
+  RunGemm(g);
+  // dW[g*Kg + k][crs] = dWᵀ_g[crs][k]
+  ThreadPool::Get().ParallelFor(p.k, [&](int64_t kout, int) {
+    const int64_t grp = kout / kg, kl = kout % kg;
+    const float* src = dwt.data() + grp * crs * kg + kl;
+    float* dst = dw + kout * crs;
+    for (int64_t i = 0; i < crs; ++i) dst[i] = src[i * kg];
+  });
+}
+
+}  // namespace rocm_patch::cpu

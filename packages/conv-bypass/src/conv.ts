@@ -1,0 +1,158 @@
+// The public convolution functions: validate, resolve the geometry, pick a backend, run.
+import { selectBackend } from './dispatch.js';
+import {
+  checkShape,
+  checkShapeEquals,
+  checkTensor,
+  filterShapeOf,
+  inputShapeOf,
+  outputShapeOf,
+  outputTensor,
+  resolveParams,
+} from './geometry.js';
+import type {
+  Conv2dBackwardDataOptions,
+  Conv2dBackwardFilterOptions,
+  Conv2dOptions,
+  ConvParams,
+  Tensor4,
+} from './types.js';
+
+function checkOptions<T>(opts: T | undefined, fn: string, required: boolean): T {
+  if (opts === undefined && !required) return {} as T;
+  if (typeof opts !== 'object' || opts === null) throw new TypeError(`${fn}: options must be an object`);
+  return opts;
+}
+
+interface Prepared {
+  p: ConvParams;
+  a: Float32Array;
+  b: Float32Array;
+  bias: Float32Array | null;
+  out: Tensor4;
+}
+
+function prepareForward(x: Tensor4, w: Tensor4, options: Conv2dOptions | undefined, fn: string): Prepared {
+  const opts = checkOptions(options, fn, false);
+  checkTensor(x, 'x', fn);
+  checkTensor(w, 'w', fn);
+  const p = resolveParams(x.shape, w.shape, opts, fn);
+  let bias: Float32Array | null = null;
+  if (opts.bias !== undefined) {
+    if (!(opts.bias instanceof Float32Array)) throw new TypeError(`${fn}: bias must be a Float32Array`);
+    if (opts.bias.length !== p.k) {
+      throw new RangeError(`${fn}: bias has ${opts.bias.length} elements, expected K = ${p.k}`);
+    }
+    bias = opts.bias;
+  }
+  const inputs: Record<string, Float32Array> = { x: x.data, w: w.data, ...(bias ? { bias } : {}) };
+  const out = outputTensor(opts.out, outputShapeOf(p), inputs, fn);
+  return { p, a: x.data, b: w.data, bias, out };
+}
+
+function prepareBackwardData(
+  dy: Tensor4,
+  w: Tensor4,
+  options: Conv2dBackwardDataOptions | undefined,
+  fn: string,
+): Prepared {
+  const opts = checkOptions(options, fn, true);
+  checkTensor(dy, 'dy', fn);
+  checkTensor(w, 'w', fn);
+  const inputShape = checkShape(opts.inputShape, 'inputShape', fn);
+  const p = resolveParams(inputShape, w.shape, opts, fn);
+  checkShapeEquals(dy, outputShapeOf(p), 'dy', fn);
+  const out = outputTensor(opts.out, inputShapeOf(p), { dy: dy.data, w: w.data }, fn);
+  return { p, a: dy.data, b: w.data, bias: null, out };
+}
+
+function prepareBackwardFilter(
+  x: Tensor4,
+  dy: Tensor4,
+  options: Conv2dBackwardFilterOptions | undefined,
+  fn: string,
+): Prepared {
+  const opts = checkOptions(options, fn, true);
+  checkTensor(x, 'x', fn);
+  checkTensor(dy, 'dy', fn);
+  const filterShape = checkShape(opts.filterShape, 'filterShape', fn);
+  const p = resolveParams(x.shape, filterShape, opts, fn);
+  checkShapeEquals(dy, outputShapeOf(p), 'dy', fn);
+  const out = outputTensor(opts.out, filterShapeOf(p), { x: x.data, dy: dy.data }, fn);
+  return { p, a: x.data, b: dy.data, bias: null, out };
+}
+
+/** y = conv2d(x, w) (+ bias): x N×C×H×W, w K×(C/groups)×R×S, y N×K×P×Q. */
+export function conv2d(x: Tensor4, w: Tensor4, opts?: Conv2dOptions): Tensor4 {
+  const c = prepareForward(x, w, opts, 'conv2d');
+  selectBackend(opts?.device, 'conv2d').forward(c.p, c.a, c.b, c.bias, c.out.data);
+  return c.out;
+}
+
+/** conv2d off the event loop; resolves to the same result. Do not modify the inputs until it settles. */
+export async function conv2dAsync(x: Tensor4, w: Tensor4, opts?: Conv2dOptions): Promise<Tensor4> {
+  const c = prepareForward(x, w, opts, 'conv2dAsync');
+  await selectBackend(opts?.device, 'conv2dAsync').forwardAsync(c.p, c.a, c.b, c.bias, c.out.data);
+  return c.out;
+}
+
+/** dx, the gradient of the loss with respect to conv2d's input x, from dy (N×K×P×Q) and w. */
+export function conv2dBackwardData(dy: Tensor4, w: Tensor4, opts: Conv2dBackwardDataOptions): Tensor4 {
+  const c = prepareBackwardData(dy, w, opts, 'conv2dBackwardData');
+  selectBackend(opts.device, 'conv2dBackwardData').backwardData(c.p, c.a, c.b, c.out.data);
+  return c.out;
+}
+
+/** conv2dBackwardData off the event loop. */
+export async function conv2dBackwardDataAsync(
+  dy: Tensor4,
+  w: Tensor4,
+  opts: Conv2dBackwardDataOptions,
+): Promise<Tensor4> {
+  const c = prepareBackwardData(dy, w, opts, 'conv2dBackwardDataAsync');
+  await selectBackend(opts.device, 'conv2dBackwardDataAsync').backwardDataAsync(c.p, c.a, c.b, c.out.data);
+  return c.out;
+}
+
+/** dw, the gradient of the loss with respect to conv2d's filter w, from x and dy (N×K×P×Q). */
+export function conv2dBackwardFilter(x: Tensor4, dy: Tensor4, opts: Conv2dBackwardFilterOptions): Tensor4 {
+  const c = prepareBackwardFilter(x, dy, opts, 'conv2dBackwardFilter');
+  selectBackend(opts.device, 'conv2dBackwardFilter').backwardFilter(c.p, c.a, c.b, c.out.data);
+  return c.out;
+}
+
+/** conv2dBackwardFilter off the event loop. */
+export async function conv2dBackwardFilterAsync(
+  x: Tensor4,
+  dy: Tensor4,
+  opts: Conv2dBackwardFilterOptions,
+): Promise<Tensor4> {
+  const c = prepareBackwardFilter(x, dy, opts, 'conv2dBackwardFilterAsync');
+  await selectBackend(opts.device, 'conv2dBackwardFilterAsync').backwardFilterAsync(
+    c.p,
+    c.a,
+    c.b,
+    c.out.data,
+  );
+  return c.out;
+}
+
+/**
+ * The gradient of the loss with respect to conv2d's bias: dbias[k] = Σ over n, p, q of dy[n][k][p][q].
+ * Summed in double precision.
+ */
+export function conv2dBackwardBias(dy: Tensor4): Float32Array {
+  checkTensor(dy, 'dy', 'conv2dBackwardBias');
+  const [n, k, p, q] = dy.shape;
+  const plane = p * q;
+  const out = new Float32Array(k);
+  for (let kk = 0; kk < k; kk++) {
+    let sum = 0;
+    for (let nn = 0; nn < n; nn++) {
+      const base = (nn * k + kk) * plane;
+      for (let i = 0; i < plane; i++) sum += dy.data[base + i]!;
+    }
+    out[kk] = sum;
+  }
+  return out;
+}
