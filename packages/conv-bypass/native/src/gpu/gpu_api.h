@@ -74,6 +74,9 @@ Status timeOp(Op op, ForwardAlgo algo, const ConvGeometry& g, const float* a, co
 size_t workspaceBytes();
 void releaseWorkspace();
 
+// "x=[N,C,H,W] w=[...] ..." for error messages.
+std::string describe(const ConvGeometry& g);
+
 // Checks a geometry for the kernels' limits (32-bit indexing); empty when fine.
 std::string checkGeometry(const ConvGeometry& g);
 

@@ -30,8 +30,6 @@ Status acquireWorkspace(size_t bytes, float** out, const std::string& what);
 
 int multiprocessorCount();  // of the current device (cached)
 
-std::string describe(const ConvGeometry& g);  // "N=..,C=..,H=..,..." for error messages
-
 kern::Geo toGeo(const ConvGeometry& g);
 
 // The cost model: picks a tile configuration (index into the table the launcher passes) and a split-K
