@@ -1,0 +1,83 @@
+// Backward-data (dx): one implicit GEMM per stride phase, all phases in one launch (grid z).
+#include <algorithm>
+
+#include "internal.h"
+#include "problems.h"
+
+namespace rocm_patch {
+namespace gpu {
+namespace {
+
+using kern::Tile;
+using T128x128 = Tile<128, 128, 8, 8, 8, 2>;
+using T128x64 = Tile<128, 64, 8, 8, 4>;
+using T128x32 = Tile<128, 32, 8, 4, 4>;
+using T256x16 = Tile<256, 16, 8, 4, 4>;
+
+const TileCandidate kTiles[] = {
+    {128, 128, 8, 1.00, 2},
+    {128, 64, 8, 0.85, 3},
+    {128, 32, 8, 0.60, 4},
+    {256, 16, 8, 0.45, 4},
+};
+
+template <class Cfg>
+hipError_t launch(const kern::BwdDataProblem& prob, long long M, int N, int zdim) {
+  const dim3 grid(static_cast<unsigned>((M + Cfg::BM - 1) / Cfg::BM), static_cast<unsigned>((N + Cfg::BN - 1) / Cfg::BN),
+                  static_cast<unsigned>(zdim));
+  RP_LAUNCH((kern::igemm_kernel<Cfg, kern::BwdDataProblem>), grid, dim3(Cfg::NT), 0, 0, prob, nullptr);
+  return hipGetLastError();
+}
+
+// w[K][C/G][R][S] → wt[K][R][S][C/G], so the B tile (along C) is read contiguously.
+__global__ void transpose_filter_kernel(kern::Geo g, const float* __restrict__ w, float* __restrict__ wt) {
+  const int total = g.K * g.Cg * g.R * g.S, RS = g.R * g.S;
+  for (int idx = blockIdx.x * blockDim.x + threadIdx.x; idx < total; idx += gridDim.x * blockDim.x) {
+    const int k = idx / (g.Cg * RS), rem = idx - k * g.Cg * RS, c = rem / RS, rs = rem - c * RS;
+    wt[(k * RS + rs) * g.Cg + c] = w[idx];
+  }
+}
+
+}  // namespace
+
+Status conv2dBackwardData(const ConvGeometry& cg, const float* dy, const float* w, float* dx, size_t* extraBytes) {
+  const std::string what = "gpu conv2dBackwardData (" + describe(cg) + ")";
+  const std::string bad = checkGeometry(cg);
+  if (!bad.empty()) return usageError(what + ": " + bad);
+  if (dy == nullptr || w == nullptr || dx == nullptr) return usageError(what + ": null device buffer");
+  std::lock_guard<std::mutex> lock(backendMutex());
+  const kern::Geo g = toGeo(cg);
+  const size_t wCount = static_cast<size_t>(g.K) * g.Cg * g.R * g.S;
+  float* wt = nullptr;
+  Status st = acquireWorkspace(wCount * sizeof(float), &wt, what);
+  if (!st.ok()) return st;
+  if (extraBytes != nullptr) *extraBytes = wCount * sizeof(float);
+  RP_LAUNCH(transpose_filter_kernel, dim3(gridFor(wCount, 256)), dim3(256), 0, 0, g, w, wt);
+  hipError_t err = hipGetLastError();
+  if (err != hipSuccess) return fromError(err, what);
+
+  kern::BwdDataProblem prob;
+  prob.geo = g;
+  prob.dy = dy;
+  prob.wt = wt;
+  prob.dx = dx;
+  prob.vec4 = (g.sh == 1 && g.sw == 1 && (g.H * g.W) % 4 == 0) ? 1 : 0;
+  const int phases = g.sh * g.sw;
+  // Phase 0 is the largest; the kernel exits early for tiles past a smaller phase's rows.
+  const long long Hf = (g.H + g.sh - 1) / g.sh, Wf = (g.W + g.sw - 1) / g.sw;
+  const long long M = static_cast<long long>(g.N) * Hf * Wf;
+  const long long Kt = static_cast<long long>(g.Kg) *
+                       std::max(1, (g.R + g.sh - 1) / g.sh) * std::max(1, (g.S + g.sw - 1) / g.sw);
+  const int first = g.Cg <= 16 ? 3 : g.Cg <= 32 ? 2 : g.Cg <= 64 ? 1 : 0;
+  const TileChoice ch = chooseTiles(kTiles + first, 4 - first, M, g.Cg, Kt, static_cast<long long>(g.G) * phases, 1, 0);
+  switch (first + ch.config) {
+    case 0: err = launch<T128x128>(prob, M, g.Cg, g.G * phases); break;
+    case 1: err = launch<T128x64>(prob, M, g.Cg, g.G * phases); break;
+    case 2: err = launch<T128x32>(prob, M, g.Cg, g.G * phases); break;
+    default: err = launch<T256x16>(prob, M, g.Cg, g.G * phases); break;
+  }
+  return fromError(err, what);
+}
+
+}  // namespace gpu
+}  // namespace rocm_patch

@@ -1,0 +1,159 @@
+// Forward convolution: the implicit GEMM (default) and the original unfold (im2col) + GEMM method.
+#include <algorithm>
+
+#include "internal.h"
+#include "problems.h"
+
+namespace rocm_patch {
+namespace gpu {
+namespace {
+
+using kern::Tile;
+// Large layers, medium, and two skinny shapes (K/G ≤ 32, K/G ≤ 16): rows of the output are the long
+// dimension, so every tile keeps BM ≥ 128 and only narrows BN.
+using T128x128 = Tile<128, 128, 8, 8, 8, 2>;
+using T128x64 = Tile<128, 64, 8, 8, 4>;
+using T128x32 = Tile<128, 32, 8, 4, 4>;
+using T256x16 = Tile<256, 16, 8, 4, 4>;
+
+const TileCandidate kTiles[] = {
+    {128, 128, 8, 1.00, 2},
+    {128, 64, 8, 0.85, 3},
+    {128, 32, 8, 0.60, 4},
+    {256, 16, 8, 0.45, 4},
+};
+
+template <class Cfg, class P>
+hipError_t launch(const P& prob, long long M, int N, int zdim, float* ws) {
+  const dim3 grid(static_cast<unsigned>((M + Cfg::BM - 1) / Cfg::BM), static_cast<unsigned>((N + Cfg::BN - 1) / Cfg::BN),
+                  static_cast<unsigned>(zdim));
+  RP_LAUNCH((kern::igemm_kernel<Cfg, P>), grid, dim3(Cfg::NT), 0, 0, prob, ws);
+  return hipGetLastError();
+}
+
+template <class P>
+hipError_t launchConfig(int config, const P& prob, long long M, int N, int zdim, float* ws) {
+  switch (config) {
+    case 0: return launch<T128x128>(prob, M, N, zdim, ws);
+    case 1: return launch<T128x64>(prob, M, N, zdim, ws);
+    case 2: return launch<T128x32>(prob, M, N, zdim, ws);
+    default: return launch<T256x16>(prob, M, N, zdim, ws);
+  }
+}
+
+// Skinny GEMMs never need the wide tiles: restrict the candidates to those not wider than 2·N.
+int firstCandidate(int N) {
+  if (N <= 16) return 3;
+  if (N <= 32) return 2;
+  if (N <= 64) return 1;
+  return 0;
+}
+
+__global__ void im2col_kernel(kern::Geo g, const float* __restrict__ x, float* __restrict__ col, int n0, int Mc) {
+  const size_t total = static_cast<size_t>(g.C) * g.R * g.S * Mc;
+  const int RS = g.R * g.S, PQ = g.P * g.Q;
+  for (size_t idx = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; idx < total;
+       idx += static_cast<size_t>(gridDim.x) * blockDim.x) {
+    const int row = static_cast<int>(idx / Mc), m = static_cast<int>(idx - static_cast<size_t>(row) * Mc);
+    const int c = row / RS, rs = row - c * RS, r = rs / g.S, s = rs - r * g.S;
+    const int n = n0 + m / PQ, pq = m % PQ, p = pq / g.Q, q = pq - p * g.Q;
+    const int ih = p * g.sh - g.ph + r * g.dh, iw = q * g.sw - g.pw + s * g.dw;
+    col[idx] = (kern::in_range(ih, g.H) && kern::in_range(iw, g.W)) ? x[((n * g.C + c) * g.H + ih) * g.W + iw] : 0.f;
+  }
+}
+
+Status forwardImplicit(const ConvGeometry& cg, const float* x, const float* w, const float* bias, bool relu, float* y,
+                       size_t* extraBytes, const std::string& what) {
+  const kern::Geo g = toGeo(cg);
+  const long long M = static_cast<long long>(g.N) * g.P * g.Q;
+  const long long Kt = static_cast<long long>(g.Cg) * g.R * g.S;
+  const int first = firstCandidate(g.Kg);
+  const TileChoice ch =
+      chooseTiles(kTiles + first, 4 - first, M, g.Kg, Kt, g.G, 32, kMaxSplitWorkspace);
+  const int config = first + ch.config;
+  const int BK = 8;
+  kern::FwdProblem prob;
+  prob.geo = g;
+  prob.x = x;
+  prob.w = w;
+  prob.bias = bias;
+  prob.y = y;
+  prob.relu = relu ? 1 : 0;
+  prob.kchunk = static_cast<int>(((Kt + ch.splits - 1) / ch.splits + BK - 1) / BK * BK);
+  const int splits = static_cast<int>((Kt + prob.kchunk - 1) / prob.kchunk);
+  prob.vec4 = (g.P * g.Q) % 4 == 0 ? 1 : 0;
+  if (extraBytes != nullptr) *extraBytes = 0;
+  if (splits <= 1) return fromError(launchConfig(config, prob, M, g.Kg, g.G, nullptr), what);
+
+  const size_t wsBytes = static_cast<size_t>(splits) * M * g.Kg * g.G * sizeof(float);
+  float* ws = nullptr;
+  Status st = acquireWorkspace(wsBytes, &ws, what);
+  if (!st.ok()) return st;
+  if (extraBytes != nullptr) *extraBytes = wsBytes;
+  hipError_t err = launchConfig(config, prob, M, g.Kg, g.G * splits, ws);
+  if (err != hipSuccess) return fromError(err, what);
+  const size_t total = static_cast<size_t>(M) * g.Kg * g.G;
+  RP_LAUNCH(kern::reduce_kernel<kern::FwdProblem>, dim3(gridFor(total, 256)), dim3(256), 0, 0, prob, ws, splits);
+  return fromError(hipGetLastError(), what);
+}
+
+Status forwardUnfold(const ConvGeometry& cg, const float* x, const float* w, const float* bias, bool relu, float* y,
+                     size_t* extraBytes, const std::string& what) {
+  const kern::Geo g = toGeo(cg);
+  const long long PQ = static_cast<long long>(g.P) * g.Q;
+  const long long rows = static_cast<long long>(g.C) * g.R * g.S;
+  // Chunk the batch so the unfold buffer stays under 256 MB (at least one image), and under 2^31
+  // elements for 32-bit indexing.
+  const long long budget = (256LL << 20) / 4;
+  long long nb = std::max(1LL, std::min<long long>(g.N, budget / std::max(1LL, rows * PQ)));
+  while (nb > 1 && rows * PQ * nb >= (1LL << 31)) --nb;
+  if (rows * PQ * nb >= (1LL << 31)) return usageError(what + ": one image's unfold buffer exceeds 2^31 elements");
+  const size_t colBytes = static_cast<size_t>(rows * PQ * nb) * sizeof(float);
+  float* col = nullptr;
+  Status st = acquireWorkspace(colBytes, &col, what);
+  if (!st.ok()) return st;
+  if (extraBytes != nullptr) *extraBytes = colBytes;
+  const int first = firstCandidate(g.Kg);
+  kern::UnfoldProblem prob;
+  prob.geo = g;
+  prob.x = x;
+  prob.w = w;
+  prob.bias = bias;
+  prob.y = y;
+  prob.relu = relu ? 1 : 0;
+  prob.kchunk = static_cast<int>(g.Cg * g.R * g.S);
+  prob.vec4 = PQ % 4 == 0 ? 1 : 0;
+  prob.col = col;
+  for (int n0 = 0; n0 < g.N; n0 += static_cast<int>(nb)) {
+    const int cnt = static_cast<int>(std::min<long long>(nb, g.N - n0));
+    const int Mc = static_cast<int>(cnt * PQ);
+    const size_t total = static_cast<size_t>(rows) * Mc;
+    RP_LAUNCH(im2col_kernel, dim3(gridFor(total, 256)), dim3(256), 0, 0, g, x, col, n0, Mc);
+    hipError_t err = hipGetLastError();
+    if (err != hipSuccess) return fromError(err, what);
+    prob.Mc = Mc;
+    prob.n0 = n0;
+    const TileChoice ch = chooseTiles(kTiles + first, 4 - first, Mc, g.Kg, prob.kchunk, g.G, 1, 0);
+    err = launchConfig(first + ch.config, prob, Mc, g.Kg, g.G, nullptr);
+    if (err != hipSuccess) return fromError(err, what);
+  }
+  return Status{};
+}
+
+}  // namespace
+
+Status conv2dForward(const ConvGeometry& g, const float* x, const float* w, const float* bias, bool relu, float* y,
+                     ForwardAlgo algo, size_t* extraBytes) {
+  const std::string what = std::string("gpu conv2d forward (") +
+                           (algo == ForwardAlgo::kUnfoldGemm ? "unfold+gemm" : "implicit gemm") + ", " + describe(g) +
+                           ")";
+  const std::string bad = checkGeometry(g);
+  if (!bad.empty()) return usageError(what + ": " + bad);
+  if (x == nullptr || w == nullptr || y == nullptr) return usageError(what + ": null device buffer");
+  std::lock_guard<std::mutex> lock(backendMutex());
+  return algo == ForwardAlgo::kUnfoldGemm ? forwardUnfold(g, x, w, bias, relu, y, extraBytes, what)
+                                          : forwardImplicit(g, x, w, bias, relu, y, extraBytes, what);
+}
+
+}  // namespace gpu
+}  // namespace rocm_patch

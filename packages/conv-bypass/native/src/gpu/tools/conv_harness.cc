@@ -1,0 +1,309 @@
+// Standalone device harness for the GPU kernels (no Node.js needed): built with the .hip sources by
+// nvcc or hipcc, run on a GPU machine.
+//   conv_harness check [COUNT]    random shapes (stride, asymmetric padding, dilation, groups) against a
+//                                 float64 CPU reference; backward-filter determinism; OOM recovery
+//   conv_harness suite LIST DIR   for each line "name N C H W K R S stride pad" of LIST, reads
+//                                 DIR/name/{x,w,dy,y,dx,dw}.f32 (inputs and PyTorch references), compares
+//                                 and times ours; prints one JSON object per line
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../gpu_api.h"
+
+using namespace rocm_patch::gpu;
+
+namespace {
+
+int g_failures = 0;
+
+void die(const Status& s) {
+  if (!s.ok()) {
+    std::fprintf(stderr, "FATAL: %s\n", s.message.c_str());
+    std::exit(2);
+  }
+}
+
+struct Dev {
+  float* p = nullptr;
+  size_t n = 0;
+  explicit Dev(size_t count) : n(count) { die(allocate(count, &p)); }
+  Dev(const std::vector<float>& h) : n(h.size()) {
+    die(allocate(n, &p));
+    die(copyToDevice(p, h.data(), n));
+  }
+  ~Dev() { release(p); }
+  std::vector<float> get() const {
+    std::vector<float> h(n);
+    die(copyToHost(h.data(), p, n));
+    return h;
+  }
+  void poison() const {
+    std::vector<float> h(n, std::nanf(""));
+    die(copyToDevice(p, h.data(), n));
+  }
+};
+
+size_t xCount(const ConvGeometry& g) { return size_t(g.N) * g.C * g.H * g.W; }
+size_t wCount(const ConvGeometry& g) { return size_t(g.K) * (g.C / g.groups) * g.R * g.S; }
+size_t yCount(const ConvGeometry& g) { return size_t(g.N) * g.K * g.P * g.Q; }
+
+// float64 references
+void refForward(const ConvGeometry& g, const std::vector<float>& x, const std::vector<float>& w,
+                const std::vector<float>& b, std::vector<double>& y) {
+  const int Cg = g.C / g.groups, Kg = g.K / g.groups;
+  y.assign(yCount(g), 0.0);
+  for (int n = 0; n < g.N; ++n)
+    for (int k = 0; k < g.K; ++k) {
+      const int gi = k / Kg;
+      for (int p = 0; p < g.P; ++p)
+        for (int q = 0; q < g.Q; ++q) {
+          double acc = b.empty() ? 0.0 : b[k];
+          for (int c = 0; c < Cg; ++c)
+            for (int r = 0; r < g.R; ++r)
+              for (int s = 0; s < g.S; ++s) {
+                const int ih = p * g.strideH - g.padTop + r * g.dilationH;
+                const int iw = q * g.strideW - g.padLeft + s * g.dilationW;
+                if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
+                acc += double(x[((size_t(n) * g.C + gi * Cg + c) * g.H + ih) * g.W + iw]) *
+                       w[((size_t(k) * Cg + c) * g.R + r) * g.S + s];
+              }
+          y[((size_t(n) * g.K + k) * g.P + p) * g.Q + q] = acc;
+        }
+    }
+}
+void refBackward(const ConvGeometry& g, const std::vector<float>& x, const std::vector<float>& w,
+                 const std::vector<float>& dy, std::vector<double>& dx, std::vector<double>& dw) {
+  const int Cg = g.C / g.groups, Kg = g.K / g.groups;
+  dx.assign(xCount(g), 0.0);
+  dw.assign(wCount(g), 0.0);
+  for (int n = 0; n < g.N; ++n)
+    for (int k = 0; k < g.K; ++k) {
+      const int gi = k / Kg;
+      for (int p = 0; p < g.P; ++p)
+        for (int q = 0; q < g.Q; ++q) {
+          const double d = dy[((size_t(n) * g.K + k) * g.P + p) * g.Q + q];
+          for (int c = 0; c < Cg; ++c)
+            for (int r = 0; r < g.R; ++r)
+              for (int s = 0; s < g.S; ++s) {
+                const int ih = p * g.strideH - g.padTop + r * g.dilationH;
+                const int iw = q * g.strideW - g.padLeft + s * g.dilationW;
+                if (ih < 0 || ih >= g.H || iw < 0 || iw >= g.W) continue;
+                const size_t xi = ((size_t(n) * g.C + gi * Cg + c) * g.H + ih) * g.W + iw;
+                const size_t wi = ((size_t(k) * Cg + c) * g.R + r) * g.S + s;
+                dx[xi] += d * w[wi];
+                dw[wi] += d * x[xi];
+              }
+        }
+    }
+}
+
+template <class R>
+double relErr(const std::vector<float>& got, const std::vector<R>& ref) {
+  double num = 0, den = 0;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    const double d = double(got[i]) - double(ref[i]);
+    if (std::isnan(got[i])) return INFINITY;
+    num += d * d;
+    den += double(ref[i]) * double(ref[i]);
+  }
+  return den == 0 ? std::sqrt(num) : std::sqrt(num / den);
+}
+
+void expect(bool ok, const std::string& what) {
+  if (!ok) {
+    ++g_failures;
+    std::printf("FAIL %s\n", what.c_str());
+  }
+}
+
+std::vector<float> randomVec(size_t n, std::mt19937& rng) {
+  std::uniform_real_distribution<float> d(-1.f, 1.f);
+  std::vector<float> v(n);
+  for (auto& e : v) e = d(rng);
+  return v;
+}
+
+int check(int count) {
+  std::mt19937 rng(1234);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int cases = 0;
+  for (int t = 0; t < count; ++t) {
+    ConvGeometry g;
+    g.groups = pick(0, 3) == 0 ? pick(2, 4) : 1;
+    g.N = pick(1, 3);
+    g.C = g.groups * pick(1, t % 5 == 0 ? 40 : 9);
+    g.K = g.groups * pick(1, t % 7 == 0 ? 150 : 20);
+    g.R = pick(1, 5);
+    g.S = pick(1, 5);
+    g.strideH = pick(1, 3);
+    g.strideW = pick(1, 3);
+    g.dilationH = pick(1, 3);
+    g.dilationW = pick(1, 2);
+    g.H = pick(1, 20) + (g.R - 1) * g.dilationH;
+    g.W = pick(1, 20) + (g.S - 1) * g.dilationW;
+    g.padTop = pick(0, 3);
+    g.padLeft = pick(0, 3);
+    const int padBottom = pick(0, 3), padRight = pick(0, 3);  // asymmetric padding
+    g.P = (g.H + g.padTop + padBottom - (g.R - 1) * g.dilationH - 1) / g.strideH + 1;
+    g.Q = (g.W + g.padLeft + padRight - (g.S - 1) * g.dilationW - 1) / g.strideW + 1;
+    if (g.P <= 0 || g.Q <= 0) continue;
+    ++cases;
+    const std::vector<float> x = randomVec(xCount(g), rng), w = randomVec(wCount(g), rng),
+                             dy = randomVec(yCount(g), rng), b = randomVec(g.K, rng);
+    std::vector<double> y, dx, dw;
+    refForward(g, x, w, b, y);
+    refBackward(g, x, w, dy, dx, dw);
+    Dev dX(x), dW(w), dDy(dy), dB(b), dY(yCount(g)), dDx(xCount(g)), dDw(wCount(g));
+    const std::string name = describe(g);
+    for (int algo = 0; algo < 2; ++algo) {
+      dY.poison();
+      die(conv2dForward(g, dX.p, dW.p, dB.p, false, dY.p, ForwardAlgo(algo), nullptr));
+      die(synchronize("check"));
+      const double e = relErr(dY.get(), y);
+      expect(e < 1e-5, "forward algo " + std::to_string(algo) + " " + name + " err " + std::to_string(e));
+    }
+    // fused ReLU
+    die(conv2dForward(g, dX.p, dW.p, dB.p, true, dY.p, ForwardAlgo::kImplicitGemm, nullptr));
+    {
+      std::vector<double> yr = y;
+      for (auto& v : yr) v = v < 0 ? 0 : v;
+      expect(relErr(dY.get(), yr) < 1e-5, "forward relu " + name);
+    }
+    dDx.poison();
+    die(conv2dBackwardData(g, dDy.p, dW.p, dDx.p, nullptr));
+    die(synchronize("check"));
+    double e = relErr(dDx.get(), dx);
+    expect(e < 1e-5, "backward-data " + name + " err " + std::to_string(e));
+    dDw.poison();
+    die(conv2dBackwardFilter(g, dDy.p, dX.p, dDw.p, nullptr));
+    die(synchronize("check"));
+    const std::vector<float> dw1 = dDw.get();
+    e = relErr(dw1, dw);
+    expect(e < 1e-5, "backward-filter " + name + " err " + std::to_string(e));
+    die(conv2dBackwardFilter(g, dDy.p, dX.p, dDw.p, nullptr));
+    expect(std::memcmp(dw1.data(), dDw.get().data(), dw1.size() * 4) == 0, "backward-filter determinism " + name);
+  }
+  // A large backward-filter (many split-K slices) run twice must be bit-identical.
+  {
+    ConvGeometry g;
+    g.N = 8; g.C = 64; g.H = 56; g.W = 56; g.K = 64; g.R = 3; g.S = 3; g.P = 56; g.Q = 56; g.padTop = 1; g.padLeft = 1;
+    const std::vector<float> x = randomVec(xCount(g), rng), dy = randomVec(yCount(g), rng);
+    Dev dX(x), dDy(dy), dDw(wCount(g));
+    die(conv2dBackwardFilter(g, dDy.p, dX.p, dDw.p, nullptr));
+    const std::vector<float> a = dDw.get();
+    die(conv2dBackwardFilter(g, dDy.p, dX.p, dDw.p, nullptr));
+    expect(std::memcmp(a.data(), dDw.get().data(), a.size() * 4) == 0, "large backward-filter determinism");
+  }
+  // Out of memory: a clear error, then the backend still works.
+  {
+    float* p = nullptr;
+    Status s = allocate(size_t(1) << 45, &p);
+    std::printf("oom: ok=%d outOfMemory=%d message=%s\n", s.ok(), s.outOfMemory, s.message.c_str());
+    expect(!s.ok() && s.outOfMemory, "absurd allocation reports out of memory");
+    ConvGeometry g;
+    g.N = 2; g.C = 3; g.H = 9; g.W = 9; g.K = 4; g.R = 3; g.S = 3; g.P = 7; g.Q = 7;
+    const std::vector<float> x = randomVec(xCount(g), rng), w = randomVec(wCount(g), rng);
+    std::vector<double> y;
+    refForward(g, x, w, {}, y);
+    Dev dX(x), dW(w), dY(yCount(g));
+    die(conv2dForward(g, dX.p, dW.p, nullptr, false, dY.p, ForwardAlgo::kImplicitGemm, nullptr));
+    die(synchronize("after oom"));
+    expect(relErr(dY.get(), y) < 1e-5, "forward after OOM");
+  }
+  std::printf("check: %d random shapes, %d failures\n", cases, g_failures);
+  return g_failures == 0 ? 0 : 1;
+}
+
+std::vector<float> readF32(const std::string& path, size_t n) {
+  std::vector<float> v(n);
+  std::ifstream f(path, std::ios::binary);
+  if (!f.read(reinterpret_cast<char*>(v.data()), std::streamsize(n * 4))) {
+    std::fprintf(stderr, "FATAL: cannot read %zu floats from %s\n", n, path.c_str());
+    std::exit(2);
+  }
+  return v;
+}
+
+int suite(const char* list, const std::string& dir) {
+  std::ifstream in(list);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ls(line);
+    std::string name;
+    ConvGeometry g;
+    int stride = 1, pad = 0;
+    ls >> name >> g.N >> g.C >> g.H >> g.W >> g.K >> g.R >> g.S >> stride >> pad;
+    g.strideH = g.strideW = stride;
+    g.padTop = g.padLeft = pad;
+    g.P = (g.H + 2 * pad - g.R) / stride + 1;
+    g.Q = (g.W + 2 * pad - g.S) / stride + 1;
+    const std::string d = dir + "/" + name + "/";
+    Dev dX(readF32(d + "x.f32", xCount(g))), dW(readF32(d + "w.f32", wCount(g))),
+        dDy(readF32(d + "dy.f32", yCount(g)));
+    const std::vector<float> y = readF32(d + "y.f32", yCount(g)), dx = readF32(d + "dx.f32", xCount(g)),
+                             dw = readF32(d + "dw.f32", wCount(g));
+    Dev dY(yCount(g)), dDx(xCount(g)), dDw(wCount(g));
+    size_t extraF = 0, extraU = 0, extraD = 0, extraW = 0;
+    dY.poison();
+    die(conv2dForward(g, dX.p, dW.p, nullptr, false, dY.p, ForwardAlgo::kImplicitGemm, &extraF));
+    die(synchronize("suite"));
+    const double eF = relErr(dY.get(), y);
+    dY.poison();
+    die(conv2dForward(g, dX.p, dW.p, nullptr, false, dY.p, ForwardAlgo::kUnfoldGemm, &extraU));
+    die(synchronize("suite"));
+    const double eU = relErr(dY.get(), y);
+    dDx.poison();
+    die(conv2dBackwardData(g, dDy.p, dW.p, dDx.p, &extraD));
+    die(synchronize("suite"));
+    const double eD = relErr(dDx.get(), dx);
+    dDw.poison();
+    die(conv2dBackwardFilter(g, dDy.p, dX.p, dDw.p, &extraW));
+    die(synchronize("suite"));
+    const std::vector<float> dw1 = dDw.get();
+    const double eW = relErr(dw1, dw);
+    die(conv2dBackwardFilter(g, dDy.p, dX.p, dDw.p, nullptr));
+    const bool det = std::memcmp(dw1.data(), dDw.get().data(), dw1.size() * 4) == 0;
+    double tF = 0, tU = 0, tD = 0, tW = 0;
+    die(timeOp(Op::kForward, ForwardAlgo::kImplicitGemm, g, dX.p, dW.p, dY.p, 20, &tF));
+    die(timeOp(Op::kForward, ForwardAlgo::kUnfoldGemm, g, dX.p, dW.p, dY.p, 20, &tU));
+    die(timeOp(Op::kBackwardData, ForwardAlgo::kImplicitGemm, g, dDy.p, dW.p, dDx.p, 20, &tD));
+    die(timeOp(Op::kBackwardFilter, ForwardAlgo::kImplicitGemm, g, dDy.p, dX.p, dDw.p, 20, &tW));
+    const bool ok = eF < 1e-4 && eU < 1e-4 && eD < 1e-4 && eW < 1e-4 && det;
+    if (!ok) ++g_failures;
+    std::printf(
+        "{\"name\":\"%s\",\"ok\":%s,\"err\":{\"fwd\":%.3g,\"unfold\":%.3g,\"dx\":%.3g,\"dw\":%.3g},\"dwDeterministic\":%s,"
+        "\"ms\":{\"fwd\":%.4f,\"unfold\":%.4f,\"dx\":%.4f,\"dw\":%.4f},\"extraMB\":{\"fwd\":%.2f,\"unfold\":%.2f,"
+        "\"dx\":%.2f,\"dw\":%.2f}}\n",
+        name.c_str(), ok ? "true" : "false", eF, eU, eD, eW, det ? "true" : "false", tF, tU, tD, tW, extraF / 1048576.0,
+        extraU / 1048576.0, extraD / 1048576.0, extraW / 1048576.0);
+    std::fflush(stdout);
+  }
+  return g_failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string why;
+  if (!isAvailable(&why)) {
+    std::printf("no GPU: %s\n", why.c_str());
+    return 3;
+  }
+  DeviceInfo info;
+  die(deviceInfo(&info));
+  std::printf("device: %s (%s, %s), %d SMs, %.1f GiB\n", info.name.c_str(), info.arch.c_str(), info.backend.c_str(),
+              info.multiprocessors, info.totalMemory / 1073741824.0);
+  if (argc >= 2 && std::strcmp(argv[1], "check") == 0) return check(argc >= 3 ? std::atoi(argv[2]) : 160);
+  if (argc >= 4 && std::strcmp(argv[1], "suite") == 0) return suite(argv[2], argv[3]);
+  std::fprintf(stderr, "usage: conv_harness check | suite LIST DIR\n");
+  return 1;
+}
