@@ -57,10 +57,10 @@ describe.each(runtimes)('%s workers', (runtime) => {
     ])) as WorkerCrashError[];
     for (const error of [a, b]) {
       expect(error).toBeInstanceOf(WorkerCrashError);
-      expect(error?.duringLoad).toBe(true);
-      expect(error?.taskName).toBe('never');
-      expect(error?.message).toMatch(/failed to load .*throws-on-load\.mjs: module exploded on load/);
-      expect(String((error?.cause as Error).stack)).toContain('throws-on-load.mjs');
+      expect(error.duringLoad).toBe(true);
+      expect(error.taskName).toBe('never');
+      expect(error.message).toMatch(/failed to load .*throws-on-load\.mjs: module exploded on load/);
+      expect(String((error.cause as Error).stack)).toContain('throws-on-load.mjs');
     }
     await waitFor(() => p.workers.every((w) => w.state === 'failed'), 5000);
     expect(p.workers.map((w) => [w.state, w.restarts])).toEqual([
