@@ -1,4 +1,12 @@
 #!/usr/bin/env node
-import { archFromGfxTargetVersion } from './arch.js';
+import { main } from './cli-main.js';
 
-console.log(archFromGfxTargetVersion(100100));
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`rocm-patch-env: internal error: ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

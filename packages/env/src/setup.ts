@@ -1,0 +1,110 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DetectOptions, detect } from './detect.js';
+import { type PlanOptions, planEnvironment } from './plan.js';
+import type { DetectionReport, EnvPlan, Finding } from './types.js';
+
+export interface SetupOptions extends Omit<DetectOptions, 'env'>, Omit<PlanOptions, 'env' | 'owned'> {
+  /** The environment to read and change (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Receives the warning when a GPU runtime is already loaded (default: process.emitWarning). */
+  onWarning?: (message: string) => void;
+}
+
+export interface SetupResult extends EnvPlan {
+  report: DetectionReport;
+  /** Names this call changed in the environment. */
+  applied: string[];
+  /** GPU runtimes found already loaded in this process (the changes come too late for them). */
+  loadedRuntimes: string[];
+}
+
+const marked = new Set<string>();
+const ownedValues = new WeakMap<NodeJS.ProcessEnv, Record<string, string>>();
+let lastResult: SetupResult | null = null;
+
+/**
+ * Records that a GPU runtime (HIP, CUDA, a TF.js GPU backend...) has been loaded into this process.
+ * Other rocm-patch packages call it when they load one, so setupEnvironment can warn that it is too late.
+ */
+export function markGpuRuntimeLoaded(name: string): void {
+  if (typeof name !== 'string' || name.trim() === '') throw new TypeError('name must be a non-empty string');
+  marked.add(name.trim());
+}
+
+const RUNTIME_LIBRARIES: readonly [RegExp, string][] = [
+  [/\blibamdhip64\.so/, 'libamdhip64 (HIP)'],
+  [/\blibhsa-runtime64\.so/, 'libhsa-runtime64 (ROCr)'],
+  [/\blibMIOpen\.so/, 'libMIOpen'],
+  [/\blibcuda\.so/, 'libcuda (CUDA driver)'],
+  [/\blibcudart\.so/, 'libcudart (CUDA runtime)'],
+];
+
+/** GPU runtimes loaded in this process: libraries mapped in /proc/self/maps (under root) and marked ones. */
+export function loadedGpuRuntimes(root = '/'): string[] {
+  const found = new Set(marked);
+  let maps = '';
+  try {
+    maps = readFileSync(join(root, 'proc/self/maps'), 'utf8');
+  } catch {
+    // No procfs (not Linux, or a sandbox): only the marks tell.
+  }
+  for (const [pattern, name] of RUNTIME_LIBRARIES) if (pattern.test(maps)) found.add(name);
+  return [...found].sort();
+}
+
+/** The result of the last setupEnvironment() call in this process, or null when it has not run. */
+export function appliedEnvironment(): SetupResult | null {
+  return lastResult;
+}
+
+/**
+ * Detects, plans and applies the plan to the environment (process.env by default) so that GPU
+ * runtimes loaded afterwards, and every child process, see it. Idempotent: a second call finds the
+ * values in place and keeps them. Never replaces a value the user set unless `force`.
+ */
+export function setupEnvironment(options: SetupOptions = {}): SetupResult {
+  const env = options.env ?? process.env;
+  const owned = ownedValues.get(env) ?? {};
+  const report = detect({ ...options, env });
+  const plan = planEnvironment(report, { ...options, env, owned });
+  const applied: string[] = [];
+  for (const entry of plan.entries) {
+    if (entry.action !== 'set') continue;
+    if (entry.name === 'MIOPEN_USER_DB_PATH' || entry.name === 'MIOPEN_CUSTOM_CACHE_DIR') {
+      try {
+        mkdirSync(entry.value, { recursive: true });
+      } catch (error) {
+        plan.findings.push({
+          id: 'miopen-dir-unwritable',
+          severity: 'warning',
+          message: `${entry.name}: cannot create ${entry.value} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+          fix: `Set ${entry.name} to a writable directory.`,
+        });
+      }
+    }
+    env[entry.name] = entry.value;
+    owned[entry.name] = entry.value;
+    applied.push(entry.name);
+  }
+  ownedValues.set(env, owned);
+
+  const loadedRuntimes = loadedGpuRuntimes(report.root);
+  const findings: Finding[] = [...plan.findings];
+  if (loadedRuntimes.length > 0) {
+    const message = `GPU runtime already loaded in this process (${loadedRuntimes.join(', ')}): environment changes made now${
+      applied.length > 0 ? ` (${applied.join(', ')})` : ''
+    } may not take effect. Call setupEnvironment() before loading any GPU backend, or start the program through \`rocm-patch-env exec\`.`;
+    findings.push({
+      id: 'runtime-already-loaded',
+      severity: 'warning',
+      message,
+      fix: 'Call setupEnvironment() first thing, or use rocm-patch-env exec.',
+    });
+    (options.onWarning ?? ((m: string) => process.emitWarning(m, { code: 'ROCM_PATCH_ENV_TOO_LATE' })))(
+      message,
+    );
+  }
+  lastResult = { entries: plan.entries, findings, report, applied, loadedRuntimes };
+  return lastResult;
+}
