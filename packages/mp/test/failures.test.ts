@@ -51,11 +51,11 @@ describe.each(runtimes)('%s workers', (runtime) => {
   it('a module that throws while loading fails its tasks and is not restarted in a loop', async () => {
     const p = createPool({ module: fixture('throws-on-load.mjs'), runtime, size: 2, killGraceMs: 300 });
     pools.push(p);
-    const [a, b] = (await Promise.all([
+    const errors = (await Promise.all([
       rejection(p.run('never')),
       rejection(p.run('never')),
     ])) as WorkerCrashError[];
-    for (const error of [a, b]) {
+    for (const error of errors) {
       expect(error).toBeInstanceOf(WorkerCrashError);
       expect(error.duringLoad).toBe(true);
       expect(error.taskName).toBe('never');
