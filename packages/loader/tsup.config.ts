@@ -1,4 +1,7 @@
 import { defineConfig } from 'tsup';
 import { libraryPreset } from '../../scripts/tsup-preset.js';
 
-export default defineConfig(libraryPreset({ index: 'src/index.ts' }));
+// worker: the task module DataLoader workers load; image-folder: the only entry that imports sharp.
+export default defineConfig(
+  libraryPreset({ index: 'src/index.ts', 'image-folder': 'src/image-folder.ts', worker: 'src/worker.ts' }),
+);

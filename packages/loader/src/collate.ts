@@ -1,0 +1,167 @@
+import { isTensor, isTypedArray, shapeSize, type Tensor, type TypedArray } from './tensor.js';
+
+/** Collated fields: each item field stacked into one tensor with a leading batch dimension. */
+export interface CollatedFields {
+  [field: string]: Tensor | CollatedFields;
+}
+
+/** What the default collate returns; `indices` holds the dataset indices of the batch's samples, in order. */
+export type Batch = CollatedFields & { indices: Int32Array };
+
+/** A collate function: items (in batch order) and their dataset indices to a batch object. */
+export type CollateFn<T = unknown, B extends object = object> = (items: T[], indices: Int32Array) => B;
+
+type TypedArrayConstructor = new (length: number) => TypedArray;
+
+/**
+ * Stacks a batch of items. Items are objects (or arrays, whose fields are then named '0', '1', …) of
+ * numbers, bigints, typed arrays, { data, shape } tensors or nested such objects. Every field becomes one
+ * contiguous typed array with a leading batch dimension: numbers become an Int32Array when all are
+ * int32 integers and a Float64Array otherwise, bigints a BigInt64Array, typed arrays keep their type.
+ */
+export function defaultCollate(items: readonly unknown[], indices: Int32Array | readonly number[]): Batch {
+  const idx = indices instanceof Int32Array ? indices : Int32Array.from(indices);
+  if (items.length === 0) throw new RangeError('collate needs at least one item');
+  if (idx.length !== items.length) {
+    throw new RangeError(`collate got ${items.length} items but ${idx.length} indices`);
+  }
+  const first = items[0];
+  if (typeof first !== 'object' || first === null || isTypedArray(first) || isTensor(first)) {
+    throw new TypeError(
+      `the default collate needs items that are objects or arrays of fields (dataset index ${idx[0]} gave ${describe(first)}); pass a custom collate`,
+    );
+  }
+  if ('indices' in first) {
+    throw new TypeError(
+      `dataset index ${idx[0]}: an item field named 'indices' clashes with the batch's indices; rename it`,
+    );
+  }
+  const fields = collateObject(items, idx, '');
+  return Object.assign(fields, { indices: idx });
+}
+
+function collateObject(values: readonly unknown[], idx: Int32Array, path: string): CollatedFields {
+  const first = values[0] as Record<string, unknown>;
+  const keys = Object.keys(first);
+  const out: CollatedFields = {};
+  for (let b = 1; b < values.length; b++) {
+    const v = values[b];
+    if (typeof v !== 'object' || v === null) {
+      throw new TypeError(
+        `${where(path, idx[b])} is ${describe(v)} but the batch's first item has an object there`,
+      );
+    }
+    const k = Object.keys(v);
+    if (k.length !== keys.length || k.some((key) => !(key in first))) {
+      throw new TypeError(
+        `${where(path, idx[b])} has fields [${k}] but the batch's first item has [${keys}]`,
+      );
+    }
+  }
+  for (const key of keys) {
+    const column = values.map((v) => (v as Record<string, unknown>)[key]);
+    out[key] = collateField(column, idx, path ? `${path}.${key}` : key);
+  }
+  return out;
+}
+
+function collateField(column: unknown[], idx: Int32Array, path: string): Tensor | CollatedFields {
+  const first = column[0];
+  const b = column.length;
+  if (typeof first === 'number') {
+    let allInt = true;
+    for (let i = 0; i < b; i++) {
+      const v = column[i];
+      if (typeof v !== 'number') throw mismatch(path, idx[i], v, 'a number');
+      if (allInt && !(Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff)) allInt = false;
+    }
+    const data = allInt ? new Int32Array(b) : new Float64Array(b);
+    for (let i = 0; i < b; i++) data[i] = column[i] as number;
+    return { data, shape: [b] };
+  }
+  if (typeof first === 'bigint') {
+    const data = new BigInt64Array(b);
+    for (let i = 0; i < b; i++) {
+      const v = column[i];
+      if (typeof v !== 'bigint') throw mismatch(path, idx[i], v, 'a bigint');
+      data[i] = v;
+    }
+    return { data, shape: [b] };
+  }
+  if (isTypedArray(first) || isTensor(first)) {
+    const firstShape = isTypedArray(first) ? [first.length] : first.shape;
+    const firstData = isTypedArray(first) ? first : first.data;
+    const size = shapeSize(firstShape);
+    const Ctor = firstData.constructor as TypedArrayConstructor;
+    const data = new Ctor(b * size);
+    for (let i = 0; i < b; i++) {
+      const v = column[i];
+      const vData = isTypedArray(v) ? v : isTensor(v) ? v.data : undefined;
+      if (!vData) throw mismatch(path, idx[i], v, `a ${Ctor.name} or { data, shape } tensor`);
+      if (vData.constructor !== Ctor)
+        throw mismatch(path, idx[i], vData, `a ${Ctor.name} like the first item`);
+      const vShape = isTypedArray(v) ? [v.length] : (v as Tensor).shape;
+      if (!sameShape(vShape, firstShape)) {
+        throw new RangeError(
+          `${where(path, idx[i])} has shape [${vShape}] but the batch's first item has [${firstShape}]`,
+        );
+      }
+      if (vData.length !== size) {
+        throw new RangeError(
+          `${where(path, idx[i])}: data.length ${vData.length} does not match shape [${vShape}]`,
+        );
+      }
+      (data as { set(a: ArrayLike<number | bigint>, o: number): void }).set(vData, i * size);
+    }
+    return { data, shape: [b, ...firstShape] };
+  }
+  if (typeof first === 'object' && first !== null && !Array.isArray(first)) {
+    return collateObject(column, idx, path);
+  }
+  if (Array.isArray(first)) return collateObject(column, idx, path);
+  throw new TypeError(
+    `${where(path, idx[0])} is ${describe(first)}: the default collate supports numbers, bigints, typed arrays, { data, shape } tensors and objects of them; pass a custom collate`,
+  );
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function where(path: string, index: number | undefined): string {
+  return `field '${path}' of dataset index ${index}`;
+}
+
+function mismatch(path: string, index: number | undefined, value: unknown, expected: string): TypeError {
+  return new TypeError(`${where(path, index)} is ${describe(value)} but should be ${expected}`);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (isTypedArray(value)) return `a ${value.constructor.name}`;
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+/**
+ * The ArrayBuffers of a batch that can move to the main thread without a copy: those owned whole by one
+ * typed array (a view on part of a larger or pooled buffer is copied instead, so moving it cannot detach
+ * memory the worker still uses).
+ */
+export function transferList(
+  value: unknown,
+  out = new Set<ArrayBuffer>(),
+  seen = new Set<unknown>(),
+): ArrayBuffer[] {
+  if (typeof value === 'object' && value !== null && !seen.has(value)) {
+    seen.add(value);
+    if (ArrayBuffer.isView(value)) {
+      const buf = value.buffer;
+      if (buf instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === buf.byteLength)
+        out.add(buf);
+    } else {
+      for (const v of Object.values(value)) transferList(v, out, seen);
+    }
+  }
+  return [...out];
+}

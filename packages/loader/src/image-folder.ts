@@ -1,0 +1,167 @@
+/**
+ * ImageFolderDataset: one folder per class, images decoded with sharp (an optional peer dependency that
+ * only this entry point imports), resized and normalised to CHW float32. With workers, decoding runs in
+ * the workers: each builds its own instance from the module reference the instance carries.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { builtFileUrl } from './built-file.js';
+import { type MapDataset, type ModuleRef, moduleRefSymbol, type PortableDataset } from './dataset.js';
+import type { Tensor } from './tensor.js';
+
+export interface ImageFolderOptions {
+  /** A folder holding one sub-folder per class. */
+  root: string;
+  /** Output size: a side for square images, or [height, width] (default 224). Images are resized to fill it. */
+  size?: number | readonly [number, number];
+  /** Per-channel mean subtracted after scaling to [0, 1] (default ImageNet's [0.485, 0.456, 0.406]). */
+  mean?: readonly [number, number, number];
+  /** Per-channel standard deviation divided by (default ImageNet's [0.229, 0.224, 0.225]). */
+  std?: readonly [number, number, number];
+  /** File extensions taken as images, lower case (default .jpg .jpeg .png .webp .gif .tif .tiff .avif). */
+  extensions?: readonly string[];
+  /**
+   * Threads libvips may use per image (sharp.concurrency, process-wide). Set 1 to make a loader's
+   * parallelism come from its workers alone; default: sharp's own default.
+   */
+  sharpConcurrency?: number;
+}
+
+export interface ImageItem {
+  /** CHW float32, normalised. */
+  image: Tensor<Float32Array>;
+  /** Index of the class in `classes` (sorted folder names). */
+  label: number;
+}
+
+const defaultExtensions = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif'];
+
+export class ImageFolderDataset implements MapDataset<ImageItem>, PortableDataset {
+  readonly root: string;
+  /** Class names: the sub-folders of root, sorted. */
+  readonly classes: readonly string[];
+  /** Every image as [path, label], sorted by class then file name. */
+  readonly samples: readonly (readonly [string, number])[];
+  readonly height: number;
+  readonly width: number;
+  readonly mean: readonly [number, number, number];
+  readonly std: readonly [number, number, number];
+  readonly #options: ImageFolderOptions;
+
+  constructor(options: ImageFolderOptions) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    const { size = 224, mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225] } = options;
+    if (typeof options.root !== 'string' || options.root === '') {
+      throw new TypeError('options.root must be the path of a folder with one sub-folder per class');
+    }
+    const [height, width] = typeof size === 'number' ? [size, size] : size;
+    for (const [name, v] of [
+      ['height', height],
+      ['width', width],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 1 || v > 16384) {
+        throw new RangeError(`options.size: ${name} must be an integer in [1, 16384], got ${String(v)}`);
+      }
+    }
+    checkTriple(mean, 'options.mean', false);
+    checkTriple(std, 'options.std', true);
+    const extensions = (options.extensions ?? defaultExtensions).map((e) => e.toLowerCase());
+    if (options.sharpConcurrency !== undefined) {
+      if (!Number.isInteger(options.sharpConcurrency) || options.sharpConcurrency < 0) {
+        throw new RangeError(
+          `options.sharpConcurrency must be a non-negative integer, got ${String(options.sharpConcurrency)}`,
+        );
+      }
+      sharp.concurrency(options.sharpConcurrency);
+    }
+    this.root = resolve(options.root);
+    let entries: string[];
+    try {
+      entries = readdirSync(this.root).sort();
+    } catch (error) {
+      throw new Error(`options.root: cannot read ${this.root}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    this.classes = entries.filter((name) => statSync(join(this.root, name)).isDirectory());
+    if (this.classes.length === 0)
+      throw new RangeError(`options.root: ${this.root} has no class sub-folders`);
+    const samples: [string, number][] = [];
+    this.classes.forEach((name, label) => {
+      for (const file of readdirSync(join(this.root, name)).sort()) {
+        if (extensions.includes(extname(file).toLowerCase()))
+          samples.push([join(this.root, name, file), label]);
+      }
+    });
+    this.samples = samples;
+    this.height = height;
+    this.width = width;
+    this.mean = mean;
+    this.std = std;
+    this.#options = { ...options, root: this.root };
+  }
+
+  get length(): number {
+    return this.samples.length;
+  }
+
+  async getItem(index: number): Promise<ImageItem> {
+    const sample = this.samples[index];
+    if (!Number.isInteger(index) || sample === undefined) {
+      throw new RangeError(`index must be an integer in [0, ${this.samples.length}), got ${index}`);
+    }
+    const [path, label] = sample;
+    const { data, info } = await sharp(path)
+      .resize(this.width, this.height, { fit: 'fill' })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`${path}: decoded to ${info.channels} channels, expected 3`);
+    return {
+      image: {
+        data: hwcToNormalisedChw(data, this.height, this.width, this.mean, this.std),
+        shape: [3, this.height, this.width],
+      },
+      label,
+    };
+  }
+
+  [moduleRefSymbol](): ModuleRef {
+    return {
+      module: builtFileUrl('image-folder', import.meta.url),
+      export: 'ImageFolderDataset',
+      args: [this.#options],
+    };
+  }
+}
+
+/** Interleaved RGB bytes to planar float32, (x / 255 - mean) / std per channel. */
+export function hwcToNormalisedChw(
+  rgb: Uint8Array,
+  height: number,
+  width: number,
+  mean: readonly number[],
+  std: readonly number[],
+): Float32Array {
+  const plane = height * width;
+  const out = new Float32Array(3 * plane);
+  for (let c = 0; c < 3; c++) {
+    const scale = 1 / (255 * std[c]!);
+    const offset = mean[c]! / std[c]!;
+    const base = c * plane;
+    for (let p = 0, s = c; p < plane; p++, s += 3) out[base + p] = rgb[s]! * scale - offset;
+  }
+  return out;
+}
+
+function checkTriple(value: unknown, name: string, positive: boolean): void {
+  if (
+    !Array.isArray(value) ||
+    value.length !== 3 ||
+    value.some((v) => typeof v !== 'number' || !Number.isFinite(v) || (positive && v <= 0))
+  ) {
+    throw new RangeError(`${name} must be 3 finite numbers${positive ? ' > 0' : ''}, got ${String(value)}`);
+  }
+}

@@ -1,0 +1,68 @@
+import type { DataLoader } from './dataloader.js';
+import { isTensor, type Tensor, type TypedArray } from './tensor.js';
+
+/** The part of the @tensorflow/tfjs namespace toTfDataset uses (so this package does not depend on tfjs). */
+export interface TfLike<D = unknown> {
+  data: { generator(generator: () => AsyncIterator<never>): D };
+  tensor(values: TypedArray, shape: number[], dtype?: string): unknown;
+}
+
+export interface ToTfDatasetOptions {
+  /** The batch field that becomes `xs` (default 'x'). */
+  xKey?: string;
+  /** The batch field that becomes `ys` (default 'y'); null for a dataset of xs only. */
+  yKey?: string | null;
+}
+
+/**
+ * A tf.data.Dataset whose elements are the loader's batches as { xs, ys } tensors, for model.fitDataset.
+ * Each pass over the dataset (each fitDataset epoch) is one loader epoch. Int32 fields become int32
+ * tensors; every other typed array becomes float32 (TF.js's only other numeric dtype).
+ */
+export function toTfDataset<D>(
+  loader: DataLoader<object>,
+  tf: TfLike<D>,
+  options: ToTfDatasetOptions = {},
+): D {
+  if (typeof tf?.data?.generator !== 'function' || typeof tf.tensor !== 'function') {
+    throw new TypeError('tf must be the @tensorflow/tfjs namespace (with data.generator and tensor)');
+  }
+  const xKey = options.xKey ?? 'x';
+  const yKey = options.yKey === undefined ? 'y' : options.yKey;
+  if (typeof xKey !== 'string') throw new TypeError('options.xKey must be a string');
+  if (yKey !== null && typeof yKey !== 'string') throw new TypeError('options.yKey must be a string or null');
+  const field = (batch: Record<string, unknown>, key: string, option: string): Tensor => {
+    const value = batch[key];
+    if (!isTensor(value)) {
+      throw new TypeError(
+        `${option}: batch field '${key}' is not a tensor (fields: ${Object.keys(batch).join(', ')})`,
+      );
+    }
+    return value;
+  };
+  const toTf = (t: Tensor): unknown => {
+    if (t.data instanceof Int32Array) return tf.tensor(t.data, t.shape, 'int32');
+    const data =
+      t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>, Number);
+    return tf.tensor(data, t.shape, 'float32');
+  };
+  return tf.data.generator(() => {
+    const it = loader[Symbol.asyncIterator]();
+    const iterator: AsyncIterator<unknown> = {
+      async next() {
+        const step = await it.next();
+        if (step.done) return { done: true, value: undefined };
+        const batch = step.value as unknown as Record<string, unknown>;
+        const xs = toTf(field(batch, xKey, 'options.xKey'));
+        const value = yKey === null ? xs : { xs, ys: toTf(field(batch, yKey, 'options.yKey')) };
+        return { done: false, value };
+      },
+      async return() {
+        await it.return(undefined);
+        return { done: true, value: undefined };
+      },
+    };
+    // tf.data types its elements as TensorContainer; these are { xs, ys } of tf tensors.
+    return iterator as AsyncIterator<never>;
+  });
+}

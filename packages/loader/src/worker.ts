@@ -1,0 +1,139 @@
+/**
+ * The task module DataLoader workers load (through @rocm-patch/mp's bootstrap). Each worker builds its
+ * own dataset from the module reference it is sent, then serves batches: map-style batches by index list
+ * (any worker can serve any batch, so a dead worker's batches can be sent again), iterable-style batches
+ * from its own iterator. Results move to the main thread without a copy (thread workers).
+ */
+import { withTransfer } from '@rocm-patch/mp';
+import { type Batch, defaultCollate, transferList } from './collate.js';
+import type { MapDataset } from './dataset.js';
+import { type Collate, type FetchResult, fetchBatch, IterableBatcher } from './fetch.js';
+import { constructFromRef, functionFromRef } from './load-ref.js';
+import type { BatchReply, BatchTask, EpochTask, InitReply, InitTask, NextTask } from './protocol.js';
+import { setWorkerInfo } from './worker-info.js';
+
+interface State {
+  config: InitTask;
+  dataset: unknown;
+  kind: 'map' | 'iterable';
+  collate: Collate;
+  epoch: number;
+  /** Iterable datasets: this epoch's batcher, and a chain that serialises requests for it. */
+  batcher: { epoch: number; batcher: IterableBatcher } | null;
+  chain: Promise<unknown>;
+}
+
+const states = new Map<string, Promise<State>>();
+
+async function build(config: InitTask): Promise<State> {
+  setWorkerInfo({
+    id: config.workerId,
+    numWorkers: config.numWorkers,
+    seed: (config.seed + config.workerId) >>> 0,
+    baseSeed: config.seed,
+    epoch: config.epoch,
+  });
+  const dataset = await constructFromRef(config.dataset, 'options.dataset');
+  const d = dataset as Partial<MapDataset> & object;
+  let kind: 'map' | 'iterable';
+  if (typeof d?.getItem === 'function' && typeof d.length === 'number') kind = 'map';
+  else if (d && (Symbol.asyncIterator in d || Symbol.iterator in d)) kind = 'iterable';
+  else
+    throw new TypeError(
+      'options.dataset: the module reference did not produce a map-style or iterable dataset',
+    );
+  const collate = config.collate
+    ? await functionFromRef<Collate>(config.collate, 'options.collate')
+    : (defaultCollate as Collate);
+  if (config.workerInit) {
+    const init = await functionFromRef<(id: number) => unknown>(config.workerInit, 'options.workerInit');
+    await init(config.workerId);
+  }
+  d.setEpoch?.(config.epoch);
+  return { config, dataset, kind, collate, epoch: config.epoch, batcher: null, chain: Promise.resolve() };
+}
+
+/** Builds this loader's state in this worker (once; later calls return the same answer). */
+export async function init(config: InitTask): Promise<InitReply> {
+  let state = states.get(config.key);
+  if (!state) {
+    state = build(config);
+    states.set(config.key, state);
+    // A failed build is reported once and forgotten, so a corrected retry can build again.
+    state.catch(() => states.delete(config.key));
+  }
+  const s = await state;
+  return {
+    kind: s.kind,
+    length: s.kind === 'map' ? (s.dataset as MapDataset).length : null,
+  };
+}
+
+/** A new epoch: seeds and epoch for workerInfo(), and the dataset's own setEpoch hook. */
+export async function epoch(task: EpochTask): Promise<boolean> {
+  const state = states.get(task.key);
+  if (!state) return false;
+  const s = await state;
+  setEpoch(s, task.epoch, task.seed);
+  return true;
+}
+
+function setEpoch(s: State, epochNumber: number, seed: number): void {
+  if (s.epoch === epochNumber && s.config.seed === seed) return;
+  s.epoch = epochNumber;
+  s.config = { ...s.config, seed, epoch: epochNumber };
+  setWorkerInfo({
+    id: s.config.workerId,
+    numWorkers: s.config.numWorkers,
+    seed: (seed + s.config.workerId) >>> 0,
+    baseSeed: seed,
+    epoch: epochNumber,
+  });
+  (s.dataset as Partial<MapDataset>).setEpoch?.(epochNumber);
+}
+
+function reply(result: FetchResult | null): BatchReply | ReturnType<typeof withTransfer<BatchReply>> {
+  if (result === null) return { kind: 'done' };
+  if (!result.ok) return { kind: 'error', failure: result.failure };
+  const out: BatchReply = { kind: 'batch', batch: result.batch as Batch };
+  return withTransfer(out, transferList(result.batch));
+}
+
+/** One map-style batch. */
+export async function batch(task: BatchTask): Promise<unknown> {
+  const state = states.get(task.key);
+  if (!state) return { kind: 'needInit' } satisfies BatchReply;
+  const s = await state;
+  if (s.epoch !== task.epoch) setEpoch(s, task.epoch, s.config.seed);
+  const result = await fetchBatch(s.dataset as MapDataset, s.collate, task.indices, {
+    seed: s.config.seed,
+    epoch: task.epoch,
+    workerId: s.config.workerId,
+  });
+  return reply(result);
+}
+
+/** The next batch of this worker's iterator for the epoch (requests are served one after another). */
+export async function next(task: NextTask): Promise<unknown> {
+  const state = states.get(task.key);
+  if (!state) return { kind: 'needInit' } satisfies BatchReply;
+  const s = await state;
+  const run = s.chain.then(async () => {
+    if (s.epoch !== task.epoch) setEpoch(s, task.epoch, s.config.seed);
+    if (s.batcher?.epoch !== task.epoch) {
+      await s.batcher?.batcher.return();
+      s.batcher = {
+        epoch: task.epoch,
+        batcher: new IterableBatcher(
+          s.dataset as Iterable<unknown>,
+          s.collate,
+          s.config.batchSize,
+          s.config.dropLast,
+        ),
+      };
+    }
+    return reply(await s.batcher.batcher.next());
+  });
+  s.chain = run.catch(() => undefined);
+  return run;
+}
