@@ -36,6 +36,9 @@ export interface NativeAddon {
   getIsa(): string;
   setIsa(isa: string): boolean;
   availableIsas(): string[];
+  /** The im2col workspace bound of the CPU backward-data path, in floats (tests lower it). */
+  getWorkspaceLimit(): number;
+  setWorkspaceLimit(floats: number): void;
   /** 'none' when the addon was built without a GPU backend, else 'hip' or 'cuda'. */
   gpuBackend: string;
   readonly [key: string]: unknown;

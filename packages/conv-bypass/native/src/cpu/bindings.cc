@@ -152,6 +152,18 @@ Napi::Value AvailableIsasJs(const Napi::CallbackInfo& info) {
   return out;
 }
 
+Napi::Value GetWorkspaceLimit(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(WorkspaceFloats()));
+}
+
+Napi::Value SetWorkspaceLimit(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "floats must be a number");
+  double n = info[0].As<Napi::Number>().DoubleValue();
+  if (!(n >= 1 && n <= 9007199254740991.0)) throw Napi::RangeError::New(info.Env(), "floats must be >= 1");
+  SetWorkspaceFloats(static_cast<int64_t>(n));
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void RegisterBindings(Napi::Env env, Napi::Object exports) {
@@ -169,6 +181,8 @@ void RegisterBindings(Napi::Env env, Napi::Object exports) {
   fn("getIsa", GetIsa);
   fn("setIsa", SetIsaJs);
   fn("availableIsas", AvailableIsasJs);
+  fn("getWorkspaceLimit", GetWorkspaceLimit);
+  fn("setWorkspaceLimit", SetWorkspaceLimit);
 }
 
 }  // namespace rocm_patch::cpu

@@ -6,6 +6,7 @@
 #include "cpu/conv_cpu.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <vector>
 
@@ -72,7 +73,12 @@ void ScatterTapAdd(float* plane, const ConvParams& p, int64_t r, int64_t s, int6
   }
 }
 
+std::atomic<int64_t> g_workspace_floats{int64_t{4} << 20};
+
 }  // namespace
+
+int64_t WorkspaceFloats() { return g_workspace_floats.load(); }
+void SetWorkspaceFloats(int64_t floats) { g_workspace_floats.store(std::max<int64_t>(1, floats)); }
 
 void Conv2dForward(const ConvParams& p, const float* x, const float* w, const float* bias, float* y) {
   if (p.CPerGroup() == 1) return DepthwiseForward(p, x, w, bias, y);
@@ -137,8 +143,9 @@ void Conv2dBackwardData(const ConvParams& p, const float* dy, const float* w, fl
   }
 
   // dcol for a chunk of (n, g) pairs and a range of output columns, bounded by kWorkspaceFloats.
-  const int64_t cols = std::min(pq, std::max<int64_t>(64, kWorkspaceFloats / crs));
-  const int64_t per_chunk = cols < pq ? 1 : std::max<int64_t>(1, kWorkspaceFloats / (crs * pq));
+  const int64_t budget = WorkspaceFloats();
+  const int64_t cols = std::min(pq, std::max<int64_t>(16, budget / crs));
+  const int64_t per_chunk = cols < pq ? 1 : std::max<int64_t>(1, budget / (crs * pq));
   std::vector<float> dcol(static_cast<size_t>(std::min(per_chunk, images) * crs * cols));
   pool.ParallelFor(int64_t{p.n} * p.c, [&](int64_t i, int) { std::fill(dx + i * hw, dx + (i + 1) * hw, 0.f); });
 

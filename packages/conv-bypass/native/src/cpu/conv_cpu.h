@@ -16,9 +16,11 @@ void Conv2dBackwardData(const ConvParams& p, const float* dy, const float* w, fl
 // dw = gradient of sum(dy * conv(x, w)) with respect to w
 void Conv2dBackwardFilter(const ConvParams& p, const float* x, const float* dy, float* dw);
 
-// Largest im2col-style workspace, in floats, one call may allocate (the batch and the columns are
-// chunked to stay under it). Exposed for the tests.
-constexpr int64_t kWorkspaceFloats = int64_t{4} << 20;  // 16 MiB
+// Largest im2col-style workspace, in floats, one call may allocate (the batch and the output
+// columns are chunked to stay under it). Default 4 Mi floats (16 MiB); settable so the tests can
+// exercise the chunking on small shapes.
+int64_t WorkspaceFloats();
+void SetWorkspaceFloats(int64_t floats);
 
 // The depthwise-style path (one input channel per group), direct loops instead of GEMM.
 void DepthwiseForward(const ConvParams& p, const float* x, const float* w, const float* bias, float* y);
