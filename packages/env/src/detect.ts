@@ -112,6 +112,12 @@ function readKfdNodes(fs: RootFs): KfdGpu[] {
 function amdGpusFromSysfs(fs: RootFs, kfd: KfdGpu[]): GpuInfo[] {
   return kfd.map((k, index) => {
     const minor = intValue(k.props, 'drm_render_minor');
+    if (minor === null && k.props.has('drm_render_minor')) {
+      fs.malformed(
+        `/sys/class/kfd/kfd/topology/nodes/${k.node}/properties`,
+        `drm_render_minor is not a number: ${k.props.get('drm_render_minor')}`,
+      );
+    }
     const dev = minor === null ? null : `/sys/class/drm/renderD${minor}/device`;
     const readNum = (name: string): number | null => {
       if (!dev) return null;
