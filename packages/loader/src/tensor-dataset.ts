@@ -2,8 +2,11 @@ import { builtFileUrl } from './built-file.js';
 import { type MapDataset, type ModuleRef, moduleRefSymbol, type PortableDataset } from './dataset.js';
 import { isTensor, isTypedArray, shapeSize, type Tensor, type TypedArray } from './tensor.js';
 
-/** One sample of a TensorDataset: a number (or bigint) per 1-D field, a tensor per higher-rank field. */
-export type TensorItem = Record<string, number | bigint | Tensor>;
+/**
+ * One sample of a TensorDataset: a tensor per field (shape [] for a 1-D field), a view on the dataset's
+ * memory, so the default collate stacks each field in its own typed array type.
+ */
+export type TensorItem = Record<string, Tensor>;
 
 /**
  * In-memory samples: every field is a typed array (one value per sample) or a { data, shape } tensor whose
@@ -44,7 +47,7 @@ export class TensorDataset implements MapDataset<TensorItem>, PortableDataset {
     }
     const item: TensorItem = {};
     for (const [key, value] of Object.entries(this.#fields)) {
-      if (isTypedArray(value)) item[key] = value[index]!;
+      if (isTypedArray(value)) item[key] = { data: value.subarray(index, index + 1), shape: [] };
       else {
         const rest = value.shape.slice(1);
         const size = shapeSize(rest);

@@ -1,10 +1,11 @@
 import type { DataLoader } from './dataloader.js';
-import { isTensor, type Tensor, type TypedArray } from './tensor.js';
+import { isTensor, type Tensor } from './tensor.js';
 
 /** The part of the @tensorflow/tfjs namespace toTfDataset uses (so this package does not depend on tfjs). */
 export interface TfLike<D = unknown> {
   data: { generator(generator: () => AsyncIterator<never>): D };
-  tensor(values: TypedArray, shape: number[], dtype?: string): unknown;
+  tensor(values: Float32Array | Int32Array, shape: number[], dtype?: string): unknown;
+  oneHot?(indices: never, depth: number): unknown;
 }
 
 export interface ToTfDatasetOptions {
@@ -12,6 +13,11 @@ export interface ToTfDatasetOptions {
   xKey?: string;
   /** The batch field that becomes `ys` (default 'y'); null for a dataset of xs only. */
   yKey?: string | null;
+  /**
+   * Turn integer class labels in ys into one-hot float32 vectors of this depth (for categoricalCrossentropy;
+   * TF.js's sparseCategoricalCrossentropy wants float32 labels, so int32 labels suit neither directly).
+   */
+  oneHot?: number;
 }
 
 /**
@@ -31,6 +37,14 @@ export function toTfDataset<D>(
   const yKey = options.yKey === undefined ? 'y' : options.yKey;
   if (typeof xKey !== 'string') throw new TypeError('options.xKey must be a string');
   if (yKey !== null && typeof yKey !== 'string') throw new TypeError('options.yKey must be a string or null');
+  const { oneHot } = options;
+  if (oneHot !== undefined) {
+    if (!Number.isInteger(oneHot) || oneHot < 1) {
+      throw new RangeError(`options.oneHot must be a positive integer depth, got ${String(oneHot)}`);
+    }
+    if (yKey === null) throw new TypeError('options.oneHot needs a yKey');
+    if (typeof tf.oneHot !== 'function') throw new TypeError('options.oneHot needs tf.oneHot');
+  }
   const field = (batch: Record<string, unknown>, key: string, option: string): Tensor => {
     const value = batch[key];
     if (!isTensor(value)) {
@@ -54,7 +68,21 @@ export function toTfDataset<D>(
         if (step.done) return { done: true, value: undefined };
         const batch = step.value as unknown as Record<string, unknown>;
         const xs = toTf(field(batch, xKey, 'options.xKey'));
-        const value = yKey === null ? xs : { xs, ys: toTf(field(batch, yKey, 'options.yKey')) };
+        if (yKey === null) return { done: false, value: xs };
+        const y = field(batch, yKey, 'options.yKey');
+        let ys: unknown;
+        if (oneHot === undefined) ys = toTf(y);
+        else {
+          if (!(y.data instanceof Int32Array) || y.shape.length !== 1) {
+            throw new TypeError(
+              `options.oneHot: batch field '${yKey}' must hold int32 class labels of shape [batch]`,
+            );
+          }
+          const labels = tf.tensor(y.data, y.shape, 'int32');
+          ys = tf.oneHot!(labels as never, oneHot);
+          (labels as { dispose(): void }).dispose();
+        }
+        const value = { xs, ys };
         return { done: false, value };
       },
       async return() {

@@ -8,7 +8,10 @@ describe('TensorDataset', () => {
       y: new Int32Array([5, 6, 7]),
     });
     expect(ds.length).toBe(3);
-    expect(ds.getItem(1)).toEqual({ x: { data: new Float32Array([4, 5, 6, 7]), shape: [2, 2] }, y: 6 });
+    expect(ds.getItem(1)).toEqual({
+      x: { data: new Float32Array([4, 5, 6, 7]), shape: [2, 2] },
+      y: { data: new Int32Array([6]), shape: [] },
+    });
     expect(() => ds.getItem(3)).toThrow(/index must be an integer in \[0, 3\)/);
     expect(() => new TensorDataset({ x: new Float32Array(2), y: new Int32Array(3) })).toThrow(
       /fields.y holds 3 samples but an earlier field holds 2/,

@@ -1,0 +1,262 @@
+// The DataLoader with worker threads and processes (through @rocm-patch/mp). Workers load the built
+// task module (dist/worker.mjs) and the plain .mjs fixtures, so the package is built before these run.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type Batch,
+  BatchTimeoutError,
+  DataLoader,
+  type DataLoaderOptions,
+  SampleError,
+  SyntheticShapesDataset,
+  type Tensor,
+} from '../src/index.js';
+import { collect, eventually, fixture, isAlive, removeDir, tempDir, threadCount } from './helpers.js';
+
+const probe = (options: Record<string, unknown>) => ({
+  module: fixture('probe-dataset.mjs'),
+  export: 'ProbeDataset',
+  args: [options],
+});
+const field = (batches: Batch[], key: string) =>
+  batches.flatMap((b) => [...(b[key] as Tensor).data].map(Number));
+const order = (batches: Batch[]) => batches.flatMap((b) => [...b.indices]);
+const runtimes = ['thread', 'process'] as const;
+const dir = tempDir();
+afterAll(() => removeDir(dir));
+
+async function epochs(options: DataLoaderOptions, count: number): Promise<Batch[][]> {
+  const loader = new DataLoader(options);
+  try {
+    const out: Batch[][] = [];
+    for (let e = 0; e < count; e++) out.push((await collect(loader)) as Batch[]);
+    return out;
+  } finally {
+    await loader.close();
+  }
+}
+
+describe.each(runtimes)('DataLoader workers (%s)', (runtime) => {
+  it('delivers every sample exactly once per epoch, in the same order and with the same random values for 0/1/2/4 workers', async () => {
+    const results = [];
+    for (const numWorkers of [0, 1, 2, 4]) {
+      const [e0, e1] = await epochs(
+        {
+          dataset: probe({ length: 37 }),
+          batchSize: 4,
+          shuffle: true,
+          seed: 1234,
+          numWorkers,
+          runtime,
+          persistentWorkers: true,
+        },
+        2,
+      );
+      for (const e of [e0!, e1!]) {
+        expect([...order(e)].sort((a, b) => a - b)).toEqual([...Array(37).keys()]);
+        expect(field(e, 'x')).toEqual(order(e));
+      }
+      if (numWorkers > 0) {
+        const workers = new Set(field(e0!, 'worker'));
+        expect(workers.size).toBe(numWorkers); // the work really was spread over the workers
+      }
+      results.push({ order: [order(e0!), order(e1!)], r: [field(e0!, 'r'), field(e1!, 'r')] });
+    }
+    for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+    expect(results[0]!.order[0]).not.toEqual(results[0]!.order[1]); // epochs reshuffle
+  });
+
+  it('gives identical augmented images for the same seed whatever numWorkers', async () => {
+    const images = [];
+    for (const numWorkers of [0, 1, 2, 4]) {
+      const [e0, e1] = await epochs(
+        {
+          dataset: new SyntheticShapesDataset({ length: 12, size: 8, augment: true }),
+          batchSize: 5,
+          shuffle: true,
+          seed: 99,
+          numWorkers,
+          runtime,
+          persistentWorkers: numWorkers === 4, // one non-persistent and one persistent layout
+        },
+        2,
+      );
+      images.push([e0!, e1!].map((e) => e.map((b) => [[...b.indices], [...(b.image as Tensor).data]])));
+    }
+    for (const im of images.slice(1)) expect(im).toEqual(images[0]);
+    expect(images[0]![0]).not.toEqual(images[0]![1]); // augmentation differs per epoch
+  });
+
+  it('replaces a worker killed mid-epoch and still delivers every sample exactly once', async () => {
+    const killMarker = join(dir, `kill-${runtime}`);
+    const [e0, e1] = await epochs(
+      {
+        dataset: probe({ length: 40, killAt: 13, killMarker }),
+        batchSize: 3,
+        shuffle: true,
+        seed: 8,
+        numWorkers: 2,
+        runtime,
+        persistentWorkers: true,
+      },
+      2,
+    );
+    expect(existsSync(killMarker)).toBe(true); // the worker really died
+    for (const e of [e0!, e1!]) {
+      expect([...order(e)].sort((a, b) => a - b)).toEqual([...Array(40).keys()]);
+      expect(field(e, 'x')).toEqual(order(e));
+    }
+    const where = runtime === 'process' ? 'pid' : 'thread';
+    expect(new Set([...field(e0!, where), ...field(e1!, where)]).size).toBe(3); // two workers and a replacement
+  });
+
+  it('reports an error in getItem with the worker, the sample index and the original message', async () => {
+    const loader = new DataLoader({
+      dataset: probe({ length: 20, failAt: 11 }),
+      batchSize: 4,
+      numWorkers: 2,
+      runtime,
+    });
+    const error = await collect(loader).catch((e: unknown) => e);
+    await loader.close();
+    expect(error).toBeInstanceOf(SampleError);
+    const e = error as SampleError;
+    expect(e.index).toBe(11);
+    expect(e.batchIndex).toBe(2);
+    expect([0, 1]).toContain(e.workerId);
+    expect(e.message).toMatch(
+      new RegExp(
+        `getItem\\(11\\) failed in loader worker ${e.workerId} \\(epoch 0\\): RangeError: probe refuses index 11`,
+      ),
+    );
+    expect(e.stack).toMatch(/probe-dataset\.mjs/); // the worker's original stack
+  });
+
+  it('leaves no worker after close, nor after break out of the loop', async () => {
+    // Persistent workers: alive between epochs, gone after close().
+    const persistent = new DataLoader({
+      dataset: probe({ length: 8 }),
+      batchSize: 2,
+      numWorkers: 2,
+      runtime,
+      persistentWorkers: true,
+    });
+    const baseline = threadCount();
+    const first = (await collect(persistent)) as Batch[];
+    const second = (await collect(persistent)) as Batch[];
+    const key = runtime === 'process' ? 'pid' : 'thread';
+    expect(new Set(field(second, key))).toEqual(new Set(field(first, key))); // the same workers served both epochs
+    const pids = [...new Set(field(first, 'pid'))];
+    if (runtime === 'process') expect(pids.every(isAlive)).toBe(true);
+    else expect(threadCount()).toBeGreaterThanOrEqual(baseline + 2);
+    await persistent.close();
+    if (runtime === 'process') expect(await eventually(() => !pids.some(isAlive))).toBe(true);
+    else expect(await eventually(() => threadCount() <= baseline)).toBe(true);
+
+    // Non-persistent workers, loop abandoned after the first batch: gone as the loop exits.
+    const loader = new DataLoader({
+      dataset: probe({ length: 100, slowAt: 50 }),
+      batchSize: 2,
+      numWorkers: 2,
+      runtime,
+    });
+    let seen: number[] = [];
+    for await (const batch of loader) {
+      seen = field([batch as Batch], 'pid');
+      if (runtime === 'thread') expect(threadCount()).toBeGreaterThanOrEqual(baseline + 2);
+      break;
+    }
+    if (runtime === 'process') expect(await eventually(() => !seen.some(isAlive))).toBe(true);
+    else expect(await eventually(() => threadCount() <= baseline)).toBe(true);
+    // A later epoch starts fresh workers.
+    const again = (await collect(loader)) as Batch[];
+    expect(order(again)).toEqual([...Array(100).keys()]);
+    if (runtime === 'process') expect(field(again, 'pid').some((p) => seen.includes(p))).toBe(false);
+  });
+
+  it('moves thread batches by transfer (the worker keeps no copy) and copies process batches', async () => {
+    const loader = new DataLoader({
+      dataset: probe({ length: 6 }),
+      collate: { module: fixture('probe-dataset.mjs'), export: 'keepingCollate' },
+      batchSize: 2,
+      numWorkers: 1,
+      runtime,
+    });
+    const batches = (await collect(loader)) as Batch[];
+    // Each item reports whether the previous batch's buffer, still referenced in the worker, was detached.
+    expect(field(batches, 'detached')).toEqual(
+      runtime === 'thread' ? [-1, -1, 1, 1, 1, 1] : [-1, -1, 0, 0, 0, 0],
+    );
+  });
+});
+
+describe('DataLoader workers (thread)', () => {
+  it('runs workerInit in each worker and keeps at most prefetchFactor × numWorkers batches in flight', async () => {
+    const started = new SharedArrayBuffer(4);
+    const loader = new DataLoader({
+      dataset: probe({ length: 30, started }),
+      workerInit: { module: fixture('probe-dataset.mjs'), export: 'probeInit' },
+      numWorkers: 2,
+      prefetchFactor: 2,
+    });
+    const it = loader[Symbol.asyncIterator]();
+    const first = (await it.next()).value as Batch;
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the consumer is slow: workers must wait
+    const count = Atomics.load(new Int32Array(started), 0);
+    expect(count).toBeGreaterThanOrEqual(2);
+    expect(count).toBeLessThanOrEqual(4);
+    const rest = [first, ...((await collect({ [Symbol.asyncIterator]: () => it })) as Batch[])];
+    expect(order(rest)).toEqual([...Array(30).keys()]);
+    expect(new Set(field(rest, 'init'))).toEqual(new Set([100, 101]));
+    await loader.close();
+  });
+
+  it('yields in sampler order despite a slow batch, or as batches arrive with inOrder: false', async () => {
+    const options = { dataset: probe({ length: 8, slowAt: 0, slowMs: 400 }), numWorkers: 2 };
+    const inOrder = (await collect(new DataLoader(options))) as Batch[];
+    expect(order(inOrder)).toEqual([...Array(8).keys()]);
+    const asTheyCome = (await collect(new DataLoader({ ...options, inOrder: false }))) as Batch[];
+    expect(order(asTheyCome)[0]).not.toBe(0);
+    expect([...order(asTheyCome)].sort((a, b) => a - b)).toEqual([...Array(8).keys()]);
+  });
+
+  it('fails a batch that takes longer than timeoutMs', async () => {
+    const loader = new DataLoader({
+      dataset: probe({ length: 6, hangAt: 3 }),
+      numWorkers: 2,
+      timeoutMs: 500,
+    });
+    const error = await collect(loader).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BatchTimeoutError);
+    expect((error as BatchTimeoutError).batchIndex).toBe(3);
+    await loader.close();
+  });
+
+  it('shards iterable datasets across workers with workerInfo()', async () => {
+    const loader = new DataLoader({
+      dataset: { module: fixture('range-iterable.mjs'), export: 'RangeIterable', args: [10] },
+      batchSize: 2,
+      numWorkers: 2,
+      seed: 40,
+    });
+    const batches = (await collect(loader)) as Batch[];
+    expect(batches.map((b) => field([b], 'x'))).toEqual([[0, 2], [1, 3], [4, 6], [5, 7], [8], [9]]);
+    expect(batches.map((b) => field([b], 'seed')[0])).toEqual([40, 41, 40, 41, 40, 41]); // baseSeed + workerId
+    const failing = new DataLoader({
+      dataset: { module: fixture('range-iterable.mjs'), export: 'RangeIterable', args: [10, 5] },
+      batchSize: 2,
+      numWorkers: 2,
+    });
+    await expect(collect(failing)).rejects.toThrow(/failed in loader worker 1 .*iterable refuses 5/);
+  });
+
+  it('reports a module reference that names no export', async () => {
+    const loader = new DataLoader({
+      dataset: { module: fixture('probe-dataset.mjs'), export: 'Nope' },
+      numWorkers: 1,
+    });
+    await expect(loader.ready()).rejects.toThrow(/has no export named 'Nope'/);
+    await loader.close();
+  });
+});
