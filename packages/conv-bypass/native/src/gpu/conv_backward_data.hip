@@ -13,19 +13,17 @@ using T128x128 = Tile<128, 128, 8, 8, 8, 2>;
 using T128x64 = Tile<128, 64, 8, 8, 4>;
 using T128x32 = Tile<128, 32, 8, 4, 4>;
 using T256x16 = Tile<256, 16, 8, 4, 4>;
+using T256x4 = Tile<256, 4, 4, 4, 4>;  // C/G ≤ 4, e.g. the gradient of an RGB input
 
 const TileCandidate kTiles[] = {
-    {128, 128, 8, 1.00, 2},
-    {128, 64, 8, 0.85, 3},
-    {128, 32, 8, 0.60, 4},
-    {256, 16, 8, 0.45, 4},
+    {128, 128, 8, 1.00, 2}, {128, 64, 8, 0.85, 3}, {128, 32, 8, 0.60, 4}, {256, 16, 8, 0.45, 4}, {256, 4, 4, 0.35, 8},
 };
 
 template <class Cfg>
-hipError_t launch(const kern::BwdDataProblem& prob, long long M, int N, int zdim) {
+hipError_t launch(const kern::BwdDataProblem& prob, long long M, int N, int zdim, float* ws) {
   const dim3 grid(static_cast<unsigned>((M + Cfg::BM - 1) / Cfg::BM), static_cast<unsigned>((N + Cfg::BN - 1) / Cfg::BN),
                   static_cast<unsigned>(zdim));
-  RP_LAUNCH((kern::igemm_kernel<Cfg, kern::BwdDataProblem>), grid, dim3(Cfg::NT), 0, 0, prob, nullptr);
+  RP_LAUNCH((kern::igemm_kernel<Cfg, kern::BwdDataProblem>), grid, dim3(Cfg::NT), 0, 0, prob, ws);
   return hipGetLastError();
 }
 
@@ -48,18 +46,9 @@ Status conv2dBackwardData(const ConvGeometry& cg, const float* dy, const float* 
   std::lock_guard<std::mutex> lock(backendMutex());
   const kern::Geo g = toGeo(cg);
   const size_t wCount = static_cast<size_t>(g.K) * g.Cg * g.R * g.S;
-  float* wt = nullptr;
-  Status st = acquireWorkspace(wCount * sizeof(float), &wt, what);
-  if (!st.ok()) return st;
-  if (extraBytes != nullptr) *extraBytes = wCount * sizeof(float);
-  RP_LAUNCH(transpose_filter_kernel, dim3(gridFor(wCount, 256)), dim3(256), 0, 0, g, w, wt);
-  hipError_t err = hipGetLastError();
-  if (err != hipSuccess) return fromError(err, what);
-
   kern::BwdDataProblem prob;
   prob.geo = g;
   prob.dy = dy;
-  prob.wt = wt;
   prob.dx = dx;
   prob.vec4 = (g.sh == 1 && g.sw == 1 && (g.H * g.W) % 4 == 0) ? 1 : 0;
   const int phases = g.sh * g.sw;
@@ -68,14 +57,39 @@ Status conv2dBackwardData(const ConvGeometry& cg, const float* dy, const float* 
   const long long M = static_cast<long long>(g.N) * Hf * Wf;
   const long long Kt = static_cast<long long>(g.Kg) *
                        std::max(1, (g.R + g.sh - 1) / g.sh) * std::max(1, (g.S + g.sw - 1) / g.sw);
-  const int first = g.Cg <= 16 ? 3 : g.Cg <= 32 ? 2 : g.Cg <= 64 ? 1 : 0;
-  const TileChoice ch = chooseTiles(kTiles + first, 4 - first, M, g.Cg, Kt, static_cast<long long>(g.G) * phases, 1, 0);
+  const int first = g.Cg <= 4 ? 4 : g.Cg <= 16 ? 3 : g.Cg <= 32 ? 2 : g.Cg <= 64 ? 1 : 0;
+  // Split-K only for one phase (stride 1): the workspace planes assume one row count.
+  const size_t wsRoom = kMaxSplitWorkspace;
+  const TileChoice ch = chooseTiles(kTiles + first, 5 - first, M, g.Cg, Kt, static_cast<long long>(g.G) * phases,
+                                    phases == 1 ? 1 << 20 : 1, wsRoom);
+  const int BK = first + ch.config == 4 ? 4 : 8;
+  prob.kchunk = static_cast<int>(((Kt + ch.splits - 1) / ch.splits + BK - 1) / BK * BK);
+  const int splits = phases == 1 ? static_cast<int>((Kt + prob.kchunk - 1) / prob.kchunk) : 1;
+  if (phases > 1) prob.kchunk = 1 << 30;
+  // The workspace holds the transposed filter, then the split-K planes (if any).
+  const size_t wAligned = (wCount + 63) / 64 * 64;
+  const size_t planes = splits > 1 ? static_cast<size_t>(splits) * M * g.Cg * g.G : 0;
+  float* wt = nullptr;
+  Status st = acquireWorkspace((wAligned + planes) * sizeof(float), &wt, what);
+  if (!st.ok()) return st;
+  if (extraBytes != nullptr) *extraBytes = (wAligned + planes) * sizeof(float);
+  float* ws = splits > 1 ? wt + wAligned : nullptr;
+  RP_LAUNCH(transpose_filter_kernel, dim3(gridFor(wCount, 256)), dim3(256), 0, 0, g, w, wt);
+  hipError_t err = hipGetLastError();
+  if (err != hipSuccess) return fromError(err, what);
+  prob.wt = wt;
+  const int z = g.G * phases * splits;
   switch (first + ch.config) {
-    case 0: err = launch<T128x128>(prob, M, g.Cg, g.G * phases); break;
-    case 1: err = launch<T128x64>(prob, M, g.Cg, g.G * phases); break;
-    case 2: err = launch<T128x32>(prob, M, g.Cg, g.G * phases); break;
-    default: err = launch<T256x16>(prob, M, g.Cg, g.G * phases); break;
+    case 0: err = launch<T128x128>(prob, M, g.Cg, z, ws); break;
+    case 1: err = launch<T128x64>(prob, M, g.Cg, z, ws); break;
+    case 2: err = launch<T128x32>(prob, M, g.Cg, z, ws); break;
+    case 3: err = launch<T256x16>(prob, M, g.Cg, z, ws); break;
+    default: err = launch<T256x4>(prob, M, g.Cg, z, ws); break;
   }
+  if (err != hipSuccess || splits <= 1) return fromError(err, what);
+  const size_t total = static_cast<size_t>(M) * g.Cg * g.G;
+  RP_LAUNCH(kern::reduce_kernel<kern::BwdDataProblem>, dim3(gridFor(total, 256)), dim3(256), 0, 0, prob, ws, splits);
+  err = hipGetLastError();
   return fromError(err, what);
 }
 

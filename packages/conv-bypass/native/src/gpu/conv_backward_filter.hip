@@ -12,10 +12,12 @@ namespace {
 using kern::Tile;
 using T128x128 = Tile<128, 128, 16, 8, 8>;
 using T64x64 = Tile<64, 64, 16, 4, 4>;
+using T32x64 = Tile<32, 64, 16, 4, 4>;  // few output channels (K/G ≤ 32)
 
 const TileCandidate kTiles[] = {
     {128, 128, 16, 1.00, 1},
     {64, 64, 16, 0.70, 3},
+    {32, 64, 16, 0.50, 6},
 };
 
 template <class Cfg>
@@ -37,8 +39,8 @@ Status conv2dBackwardFilter(const ConvGeometry& cg, const float* dy, const float
   const kern::Geo g = toGeo(cg);
   const int M = g.Kg, N = g.Cg * g.R * g.S;
   const long long Kt = static_cast<long long>(g.N) * g.P * g.Q;
-  const int first = (M >= 128 && N >= 128) ? 0 : 1;
-  const TileChoice ch = chooseTiles(kTiles + first, 2 - first, M, N, Kt, g.G, 1 << 20, kMaxSplitWorkspace);
+  const int first = (M >= 128 && N >= 128) ? 0 : M > 32 ? 1 : 2;
+  const TileChoice ch = chooseTiles(kTiles + first, 3 - first, M, N, Kt, g.G, 1 << 20, kMaxSplitWorkspace);
   const int config = first + ch.config;
   const int BK = 16;
   kern::BwdFilterProblem prob;
@@ -56,8 +58,9 @@ Status conv2dBackwardFilter(const ConvGeometry& cg, const float* dy, const float
     if (!st.ok()) return st;
     if (extraBytes != nullptr) *extraBytes = wsBytes;
   }
-  hipError_t err = config == 0 ? launch<T128x128>(prob, M, N, g.G * splits, ws)
-                               : launch<T64x64>(prob, M, N, g.G * splits, ws);
+  hipError_t err = config == 0   ? launch<T128x128>(prob, M, N, g.G * splits, ws)
+                   : config == 1 ? launch<T64x64>(prob, M, N, g.G * splits, ws)
+                                 : launch<T32x64>(prob, M, N, g.G * splits, ws);
   if (err != hipSuccess) return fromError(err, what);
   if (splits > 1) {
     const size_t total = static_cast<size_t>(M) * N * g.G;

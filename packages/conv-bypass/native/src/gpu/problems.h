@@ -203,7 +203,8 @@ struct BwdDataProblem {
   const float* __restrict__ dy;
   const float* __restrict__ wt;  // the filter as [K][R][S][C/G] (see transpose_filter_kernel)
   float* __restrict__ dx;
-  int vec4;  // stride 1 and H·W % 4 == 0
+  int vec4;    // stride 1 and H·W % 4 == 0
+  int kchunk;  // split-K slice length; split-K is used only with one phase (stride 1), zz = slice
 
   using Slice = BwdDataSlice;
   __device__ static void taps(int f, int pad, int stride, int dil, int R, int* r0, int* step, int* count) {
@@ -217,16 +218,18 @@ struct BwdDataProblem {
   __device__ Slice slice(int g, int zz) const {
     Slice s;
     s.g = g;
-    s.fh = zz % geo.sh;
-    s.fw = zz / geo.sh;
+    const int phases = geo.sh * geo.sw, phase = zz % phases, split = zz / phases;
+    s.fh = phase % geo.sh;
+    s.fw = phase / geo.sh;
     s.Hf = s.fh < geo.H ? (geo.H - s.fh + geo.sh - 1) / geo.sh : 0;
     s.Wf = s.fw < geo.W ? (geo.W - s.fw + geo.sw - 1) / geo.sw : 0;
     taps(s.fh, geo.ph, geo.sh, geo.dh, geo.R, &s.r0, &s.rstep, &s.nr);
     taps(s.fw, geo.pw, geo.sw, geo.dw, geo.S, &s.s0, &s.sstep, &s.ns);
     s.M = geo.N * s.Hf * s.Wf;
     s.N = geo.Cg;
-    s.kbeg = 0;
-    s.kend = geo.Kg * s.nr * s.ns;  // 0 when no tap reaches this phase: the tile stores zeros
+    const int kt = geo.Kg * s.nr * s.ns;  // 0 when no tap reaches this phase: the tile stores zeros
+    s.kbeg = split * kchunk;
+    s.kend = min(kt, s.kbeg + kchunk);
     return s;
   }
 

@@ -216,7 +216,7 @@ TileChoice chooseTiles(const TileCandidate* cands, int count, long long M, long 
   const int sms = multiprocessorCount();
   TileChoice best;
   double bestCost = 1e300;
-  static const int kSplits[] = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32};
+  static const int kSplits[] = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256};
   for (int c = 0; c < count; ++c) {
     const TileCandidate& t = cands[c];
     for (int s : kSplits) {
