@@ -137,6 +137,7 @@ function amdGpusFromSysfs(fs: RootFs, kfd: KfdGpu[]): GpuInfo[] {
     const gtt = readNum('mem_info_gtt_total');
     const simd = intValue(k.props, 'simd_count');
     const simdPerCu = intValue(k.props, 'simd_per_cu');
+    const lds = intValue(k.props, 'lds_size_in_kb');
     const productName = dev ? fs.readText(`${dev}/product_name`)?.trim() || null : null;
     return {
       index,
@@ -149,6 +150,7 @@ function amdGpusFromSysfs(fs: RootFs, kfd: KfdGpu[]): GpuInfo[] {
       gttBytes: gtt,
       computeUnits: simd !== null && simdPerCu ? Math.floor(simd / simdPerCu) : null,
       waveSize: intValue(k.props, 'wave_front_size'),
+      ldsBytes: lds === null ? null : lds * 1024,
       pciDeviceId,
       kfdNode: k.node,
       renderMinor: minor,
@@ -174,6 +176,7 @@ function amdGpusFromRocminfo(agents: RocminfoAgent[]): GpuInfo[] {
         gttBytes: null,
         computeUnits: a.computeUnits,
         waveSize: a.waveSize,
+        ldsBytes: null,
         pciDeviceId,
         kfdNode: a.node,
         renderMinor: null,
@@ -334,6 +337,7 @@ function detectNvidia(
       gttBytes: null,
       computeUnits: null,
       waveSize: 32,
+      ldsBytes: null,
       pciDeviceId: hex(id),
       kfdNode: null,
       renderMinor: null,

@@ -96,6 +96,15 @@ function treat(gpu: GpuInfo, report: DetectionReport, findings: Finding[]): Trea
   return { gpu, row, native, evidence, override };
 }
 
+/** The UUID ROCr shows for a GPU ("GPU-" and KFD's unique_id in hex), lowercase; null when unknown. */
+function runtimeUuid(gpu: GpuInfo): string | null {
+  if (!gpu.uniqueId) return null;
+  if (/^gpu-/i.test(gpu.uniqueId)) return gpu.uniqueId.toLowerCase();
+  return /^\d+$/.test(gpu.uniqueId) && gpu.uniqueId !== '0'
+    ? `gpu-${BigInt(gpu.uniqueId).toString(16)}`
+    : null;
+}
+
 /** Device indices a *_VISIBLE_DEVICES value selects; null when it holds UUIDs or garbage. */
 function parseIndexList(value: string): number[] | null {
   const parts = value.split(',').map((p) => p.trim());
@@ -174,7 +183,10 @@ function visibleByUser(amd: GpuInfo[], current: Record<string, string>): GpuInfo
     if (value === undefined) continue;
     const list = parseIndexList(value);
     if (list) visible = list.map((i) => visible[i]).filter((g): g is GpuInfo => g !== undefined);
-    else visible = visible.filter((g) => g.uniqueId !== null && value.split(',').includes(g.uniqueId));
+    else {
+      const wanted = value.split(',').map((v) => v.trim().toLowerCase());
+      visible = visible.filter((g) => runtimeUuid(g) !== null && wanted.includes(runtimeUuid(g)!));
+    }
   }
   return visible;
 }

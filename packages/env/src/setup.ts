@@ -4,7 +4,11 @@ import { type DetectOptions, detect } from './detect.js';
 import { type PlanOptions, planEnvironment } from './plan.js';
 import type { DetectionReport, EnvPlan, Finding } from './types.js';
 
-export interface SetupOptions extends Omit<DetectOptions, 'env'>, Omit<PlanOptions, 'env' | 'owned'> {
+export interface SetupOptions
+  extends Omit<DetectOptions, 'env' | 'commands'>,
+    Omit<PlanOptions, 'env' | 'owned'> {
+  /** Run rocminfo/rocm-smi/nvidia-smi too (default false: sysfs holds all that planning needs). */
+  commands?: DetectOptions['commands'];
   /** The environment to read and change (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Receives the warning when a GPU runtime is already loaded (default: process.emitWarning). */
@@ -66,7 +70,8 @@ export function appliedEnvironment(): SetupResult | null {
 export function setupEnvironment(options: SetupOptions = {}): SetupResult {
   const env = options.env ?? process.env;
   const owned = ownedValues.get(env) ?? {};
-  const report = detect({ ...options, env });
+  // Planning needs nothing the diagnostic tools add (names), so by default they are not run here.
+  const report = detect({ ...options, env, commands: options.commands ?? false });
   const plan = planEnvironment(report, { ...options, env, owned });
   const applied: string[] = [];
   for (const entry of plan.entries) {

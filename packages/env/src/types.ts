@@ -25,12 +25,15 @@ export interface GpuInfo {
   gttBytes: number | null;
   computeUnits: number | null;
   waveSize: number | null;
+  /** Local data share per workgroup (KFD lds_size_in_kb), in bytes. */
+  ldsBytes: number | null;
   /** PCI device id as lowercase hex, e.g. "0x731f". */
   pciDeviceId: string | null;
   /** KFD topology node id (AMD); the suffix of HSA_OVERRIDE_GFX_VERSION_<n>. */
   kfdNode: number | null;
   /** DRM render node minor (AMD), e.g. 128 for /dev/dri/renderD128. */
   renderMinor: number | null;
+  /** KFD unique_id (decimal text; ROCr shows it as GPU-<hex>) or the runtime UUID. */
   uniqueId: string | null;
   /** PCI bus location, e.g. 0000:01:00.0, when known. */
   busId: string | null;

@@ -49,6 +49,7 @@ describe('one gfx1010 on ROCm 5.2 without gfx1010 kernels', () => {
         pciDeviceId: '0x731f',
         kfdNode: 1,
         renderMinor: 128,
+        ldsBytes: 64 * 1024,
       }),
     ]);
     expect(report.rocm).toEqual({
@@ -153,6 +154,13 @@ describe('an APU iGPU (gfx90c) plus a gfx1031 dGPU', () => {
     expect(entry(plan, 'HSA_OVERRIDE_GFX_VERSION')).toBeUndefined();
     expect(entry(plan, 'HSA_OVERRIDE_GFX_VERSION_1')).toMatchObject({ value: '9.0.0', action: 'set' });
     expect(entry(plan, 'HSA_OVERRIDE_GFX_VERSION_2')).toMatchObject({ value: '10.3.0', action: 'set' });
+  });
+
+  it('understands a visibility given as ROCr UUIDs (GPU-<unique_id in hex>)', () => {
+    const { plan } = analyse(tree, homeEnv({ ROCR_VISIBLE_DEVICES: `GPU-${(1002).toString(16)}` }));
+    expect(entry(plan, 'ROCR_VISIBLE_DEVICES')).toBeUndefined();
+    expect(entry(plan, 'HSA_OVERRIDE_GFX_VERSION')).toMatchObject({ value: '10.3.0' });
+    expect(entry(plan, 'MIOPEN_DEBUG_CONV_WINOGRAD')).toMatchObject({ value: '0' });
   });
 
   it('respects a visibility the user chose', () => {
