@@ -14,7 +14,7 @@ export interface CliIo {
 export interface CommonCliOptions {
   root?: string;
   force?: boolean;
-  /** Run rocminfo/rocm-smi/nvidia-smi (default: when root is "/"). */
+  /** Run rocminfo/rocm-smi/nvidia-smi (default: doctor when root is "/"; env and exec never). */
   commands?: boolean;
   env?: NodeJS.ProcessEnv;
 }
@@ -29,23 +29,22 @@ Commands:
 Options:
   --root DIR       read /sys, /proc, /dev and /opt under DIR (default /)
   --force          replace variables you set when the plan wants other values
-  --no-commands    do not run rocminfo, rocm-smi or nvidia-smi
+  --no-commands    do not run rocminfo, rocm-smi or nvidia-smi (doctor runs them when on PATH)
+  --commands       run them for env and exec too (by default those read sysfs only)
   -h, --help       this text
 `;
 
-function analyse(options: CommonCliOptions): { report: DetectionReport; plan: EnvPlan } {
+/** `runTools`: whether rocminfo & co. run when the user did not say (doctor: yes; env and exec need only sysfs). */
+function analyse(options: CommonCliOptions, runTools: boolean): { report: DetectionReport; plan: EnvPlan } {
   const env = options.env ?? process.env;
-  const report = detect({
-    root: options.root,
-    env,
-    ...(options.commands === undefined ? {} : { commands: options.commands }),
-  });
+  const commands = options.commands ?? (runTools ? undefined : false);
+  const report = detect({ root: options.root, env, ...(commands === undefined ? {} : { commands }) });
   return { report, plan: planEnvironment(report, { env, force: options.force ?? false }) };
 }
 
 /** `doctor`: prints the report (text or one JSON object). Returns the exit code: 0 whenever it could report. */
 export function runDoctor(options: CommonCliOptions & { json?: boolean; stdout: CliIo['stdout'] }): number {
-  const { report, plan } = analyse(options);
+  const { report, plan } = analyse(options, true);
   options.stdout.write(
     options.json ? `${JSON.stringify(doctorJson(report, plan), null, 2)}\n` : formatDoctor(report, plan),
   );
@@ -55,7 +54,7 @@ export function runDoctor(options: CommonCliOptions & { json?: boolean; stdout: 
 /** `env`: prints the plan for a shell. */
 export function runEnv(options: CommonCliOptions & { shell?: string; stdout: CliIo['stdout'] }): number {
   const shell = parseShell(options.shell ?? 'sh');
-  const { plan } = analyse(options);
+  const { plan } = analyse(options, false);
   options.stdout.write(formatEnv(plan, shell));
   return 0;
 }
@@ -64,7 +63,7 @@ export function runEnv(options: CommonCliOptions & { shell?: string; stdout: Cli
 export function runExec(
   options: CommonCliOptions & { command: string; args: readonly string[]; stderr?: CliIo['stderr'] },
 ): Promise<number> {
-  const { plan } = analyse(options);
+  const { plan } = analyse(options, false);
   return execWithPlan(plan, options.command, options.args, {
     env: options.env ?? process.env,
     ...(options.stderr ? { stderr: options.stderr } : {}),
