@@ -29,3 +29,42 @@ export type {
   Padding,
   Tensor4,
 } from './types.js';
+// Strategies, hang-safe vendor probing, statistics and SafeConv2d (issue 6); the TF.js patch is the
+// './tfjs' subpath export.
+export { type DecisionEntry, DecisionDb, defaultDecisionDbPath, type ProbeOutcome } from './decision-db.js';
+export { probeVendorPath, probeWorkerUrl } from './probe/runner.js';
+export { patchLayers, SafeConv2d, type SafeConv2dGradients, type SafeConv2dOptions } from './safe-conv2d.js';
+export {
+  type BypassStats,
+  formatBypassReport,
+  getBypassStats,
+  type KeyStats,
+  printBypassReport,
+  resetBypassStats,
+} from './stats.js';
+export {
+  type AlgorithmName,
+  type Capabilities,
+  type ConvAlgorithm,
+  type ConvDirection,
+  type ConvGeometry,
+  type ConvOperand,
+  type ConvOperands,
+  type ConvProblem,
+  ConvRouter,
+  configureConvBypass,
+  createConvRouter,
+  DEFAULT_SELECTIVE_THRESHOLD,
+  decisionKey,
+  detectCapabilities,
+  FallbackStrategy,
+  getConvRouter,
+  makeProblem,
+  type Plan,
+  type ProbeFunction,
+  type ProbeResult,
+  planAlgorithm,
+  type RouterOptions,
+  type VendorInfo,
+} from './strategy/index.js';
+export { FAULT_ENV, type FaultKind, InjectedFaultError } from './vendor/faults.js';

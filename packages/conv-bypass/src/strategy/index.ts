@@ -1,0 +1,35 @@
+import { probeVendorPath } from '../probe/runner.js';
+import { sharedState } from '../shared-state.js';
+import { detectCapabilities } from './capabilities.js';
+import { ConvRouter, type RouterOptions } from './router.js';
+
+export { detectCapabilities } from './capabilities.js';
+export { decisionKey, makeProblem } from './key.js';
+export { ConvRouter, type ProbeFunction, type ProbeResult, problemOf, type RouterOptions } from './router.js';
+export {
+  DEFAULT_SELECTIVE_THRESHOLD,
+  type Plan,
+  planAlgorithm,
+  type VendorState,
+  vendorState,
+} from './select.js';
+export * from './types.js';
+
+/** A router with the process's real capabilities and the process-pool probe. */
+export function createConvRouter(options: RouterOptions = {}): ConvRouter {
+  return new ConvRouter(options, { capabilities: detectCapabilities, probe: probeVendorPath });
+}
+
+const shared = sharedState('router', (): { router: ConvRouter | undefined } => ({ router: undefined }));
+
+/** The router that the TF.js patch and SafeConv2d use unless given their own. */
+export function getConvRouter(): ConvRouter {
+  shared.router ??= createConvRouter();
+  return shared.router;
+}
+
+/** Replaces the default router's settings (strategy, threshold, probe timeout, database path). */
+export function configureConvBypass(options: RouterOptions = {}): ConvRouter {
+  shared.router = createConvRouter(options);
+  return shared.router;
+}
