@@ -8,6 +8,9 @@ export {
   conv2dBackwardFilterAsync,
 } from './conv.js';
 export { type CpuInfo, type CpuIsa, cpuInfo, setCpuIsa, setCpuThreads } from './cpu.js';
+// Strategies, hang-safe vendor probing, statistics and SafeConv2d (issue 6); the TF.js patch is the
+// './tfjs' subpath export.
+export { DecisionDb, type DecisionEntry, defaultDecisionDbPath, type ProbeOutcome } from './decision-db.js';
 export type { ConvBackend } from './dispatch.js';
 export { resolveParams } from './geometry.js';
 export {
@@ -19,19 +22,6 @@ export {
   NativeAddonError,
   REBUILD_COMMAND,
 } from './native.js';
-export type {
-  Conv2dBackwardDataOptions,
-  Conv2dBackwardFilterOptions,
-  Conv2dOptions,
-  ConvGeometryOptions,
-  ConvParams,
-  Device,
-  Padding,
-  Tensor4,
-} from './types.js';
-// Strategies, hang-safe vendor probing, statistics and SafeConv2d (issue 6); the TF.js patch is the
-// './tfjs' subpath export.
-export { type DecisionEntry, DecisionDb, defaultDecisionDbPath, type ProbeOutcome } from './decision-db.js';
 export { probeVendorPath, probeWorkerUrl } from './probe/runner.js';
 export { patchLayers, SafeConv2d, type SafeConv2dGradients, type SafeConv2dOptions } from './safe-conv2d.js';
 export {
@@ -67,4 +57,14 @@ export {
   type RouterOptions,
   type VendorInfo,
 } from './strategy/index.js';
+export type {
+  Conv2dBackwardDataOptions,
+  Conv2dBackwardFilterOptions,
+  Conv2dOptions,
+  ConvGeometryOptions,
+  ConvParams,
+  Device,
+  Padding,
+  Tensor4,
+} from './types.js';
 export { FAULT_ENV, type FaultKind, InjectedFaultError } from './vendor/faults.js';

@@ -13,7 +13,7 @@ namespace {
 
 // Cache blocking: a KC×NR panel of B (32 KiB for AVX-512) stays in L1, the MC×KC block of A in L2.
 constexpr int64_t kKc = 256;
-constexpr int64_t kNc = 512;  // a multiple of every kernel's NR
+constexpr int64_t kNc = kGemmNc;
 constexpr int64_t kMcPanels = 16;
 
 int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }

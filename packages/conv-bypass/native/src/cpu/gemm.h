@@ -13,6 +13,9 @@
 
 namespace rocm_patch::cpu {
 
+// Column block of the GEMM (a multiple of every kernel's NR): pack_b never gets more columns.
+constexpr int64_t kGemmNc = 512;
+
 // Writes A_b rows [m0, m0+mlen) × columns [k0, k0+klen) as ceil(mlen/mr) panels, each klen × mr
 // (dst[(panel*klen + kk)*mr + i]), rows past mlen zero.
 using PackAFn = std::function<void(int64_t b, int64_t m0, int64_t mlen, int64_t k0, int64_t klen, float* dst, int mr)>;

@@ -1,0 +1,266 @@
+// CPU benchmark: our addon vs @tensorflow/tfjs-backend-cpu and @tensorflow/tfjs-backend-wasm, on the
+// suite of issue 4, forward and forward+backward (dx and dw), in one run.
+//   npm run bench -w @rocm-patch/conv-bypass -- --device cpu [--json] [--skip-tfjs-cpu] [--repeats N]
+// Times are medians of repeated runs (wall clock, inputs prepared beforehand, results read back for
+// TF.js). tfjs-backend-cpu is plain JavaScript and takes seconds per big shape, so it runs once
+// (after no warm-up) on shapes above 0.1 GFLOP and 3 times (after one warm-up) below.
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
+import { conv2d, conv2dBackwardData, conv2dBackwardFilter, cpuInfo, resolveParams } from '../dist/index.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    device: { type: 'string', default: 'cpu' },
+    json: { type: 'boolean', default: false },
+    'skip-tfjs-cpu': { type: 'boolean', default: false },
+    repeats: { type: 'string', default: '7' },
+  },
+});
+const REPEATS = Number(opts.repeats);
+
+// (N, C, H, W, K, R, S, stride, pad, groups)
+const SUITE = [
+  [1, 3, 64, 64, 64, 3, 3, 1, 1, 1],
+  [1, 3, 224, 224, 64, 3, 3, 1, 1, 1],
+  [8, 3, 224, 224, 64, 7, 7, 2, 3, 1],
+  [8, 64, 56, 56, 64, 3, 3, 1, 1, 1],
+  [8, 64, 56, 56, 256, 1, 1, 1, 0, 1],
+  [8, 128, 28, 28, 128, 3, 3, 1, 1, 1],
+  [8, 256, 14, 14, 256, 3, 3, 1, 1, 1],
+  [8, 512, 7, 7, 512, 3, 3, 1, 1, 1],
+  [4, 3, 640, 640, 16, 3, 3, 2, 1, 1],
+  [4, 16, 320, 320, 32, 3, 3, 2, 1, 1],
+  [4, 32, 80, 80, 32, 3, 3, 1, 1, 1],
+  [4, 64, 40, 40, 64, 3, 3, 1, 1, 1],
+  [8, 32, 56, 56, 32, 3, 3, 1, 1, 32],
+];
+
+function random(n, seed) {
+  const a = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    a[i] = s / 2 ** 32 - 0.5;
+  }
+  return a;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median wall time of fn in ms over `repeats` runs after `warmup` runs. */
+function time(fn, warmup, repeats) {
+  for (let i = 0; i < warmup; i++) fn();
+  const ts = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    fn();
+    ts.push(performance.now() - t0);
+  }
+  return { ms: median(ts), runs: repeats };
+}
+
+function oursRunner(shape) {
+  const [n, c, h, w, k, r, s, stride, pad, groups] = shape;
+  const x = { data: random(n * c * h * w, 1), shape: [n, c, h, w] };
+  const wt = { data: random((k * c * r * s) / groups, 2), shape: [k, c / groups, r, s] };
+  const o = { stride, padding: pad, groups, device: 'cpu' };
+  const p = resolveParams(x.shape, wt.shape, o, 'bench');
+  const yShape = [p.n, p.k, p.p, p.q];
+  const y = { data: new Float32Array(yShape.reduce((a, b) => a * b)), shape: yShape };
+  const dy = { data: random(y.data.length, 3), shape: yShape };
+  const dx = { data: new Float32Array(x.data.length), shape: x.shape };
+  const dw = { data: new Float32Array(wt.data.length), shape: wt.shape };
+  const flops = 2 * p.n * p.k * p.p * p.q * (c / groups) * r * s;
+  return {
+    flops,
+    forward: () => conv2d(x, wt, { ...o, out: y }),
+    forwardBackward: () => {
+      conv2d(x, wt, { ...o, out: y });
+      conv2dBackwardData(dy, wt, { ...o, inputShape: x.shape, out: dx });
+      conv2dBackwardFilter(x, dy, { ...o, filterShape: wt.shape, out: dw });
+    },
+  };
+}
+
+/** TF.js in its own layouts (NHWC, HWIO / depthwise H×W×C×1): no transposes in the timed part. */
+function tfRunner(shape) {
+  const [n, c, h, w, k, r, s, stride, pad, groups] = shape;
+  const depthwise = groups > 1;
+  const x = tf.tensor4d(random(n * c * h * w, 1), [n, h, w, c]);
+  const wt = depthwise
+    ? tf.tensor4d(random(r * s * c * (k / c), 2), [r, s, c, k / c])
+    : tf.tensor4d(random(r * s * c * k, 2), [r, s, c, k]);
+  const padding = [
+    [0, 0],
+    [pad, pad],
+    [pad, pad],
+    [0, 0],
+  ];
+  const conv = (a, b) =>
+    depthwise ? tf.depthwiseConv2d(a, b, stride, padding) : tf.conv2d(a, b, stride, padding);
+  const yShape = tf.tidy(() => conv(x, wt).shape);
+  const dy = tf.tensor4d(
+    random(
+      yShape.reduce((a, b) => a * b),
+      3,
+    ),
+    yShape,
+  );
+  const grads = tf.grads(conv);
+  return {
+    forward: () => {
+      const y = conv(x, wt);
+      y.dataSync();
+      y.dispose();
+    },
+    forwardBackward: () => {
+      const [dx, dw] = grads([x, wt], dy);
+      dx.dataSync();
+      dw.dataSync();
+      dx.dispose();
+      dw.dispose();
+    },
+    dispose: () => tf.dispose([x, wt, dy]),
+  };
+}
+
+const fmtShape = (s) => `${s.slice(0, 7).join('×')} s${s[7]} p${s[8]}${s[9] > 1 ? ` g${s[9]}` : ''}`;
+
+const results = [];
+const log = (line) => {
+  if (!opts.json) console.log(line);
+};
+
+const info = cpuInfo();
+log(
+  `conv2d CPU benchmark — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} CPUs; ours: ${info.isa}, ` +
+    `${info.threads} threads; Node ${process.version}`,
+);
+
+// Ours first for every shape, then each TF.js backend for every shape (one backend switch each).
+const ours = SUITE.map((shape) => {
+  const run = oursRunner(shape);
+  return {
+    flops: run.flops,
+    forward: time(run.forward, 1, REPEATS),
+    forwardBackward: time(run.forwardBackward, 1, REPEATS),
+  };
+});
+
+const unsupported = new Set();
+
+async function measureTf(backend) {
+  await tf.setBackend(backend);
+  await tf.ready();
+  return SUITE.map((shape, i) => {
+    const run = tfRunner(shape);
+    const heavy = ours[i].flops > 1e8;
+    const cpuBackend = backend === 'cpu';
+    const warmup = cpuBackend && heavy ? 0 : 1;
+    const repeats = cpuBackend ? (heavy ? 1 : 3) : Math.min(REPEATS, heavy ? 3 : REPEATS);
+    const out = { forward: time(run.forward, warmup, repeats), forwardBackward: undefined };
+    try {
+      out.forwardBackward = time(run.forwardBackward, warmup, repeats);
+    } catch (error) {
+      // tfjs-backend-wasm has no Conv2DBackpropFilter kernel: its fwd+bwd is reported as unsupported.
+      if (!/not registered/.test(String(error))) throw error;
+      unsupported.add(`${backend}: ${String(error.message ?? error)}`);
+    }
+    run.dispose();
+    return out;
+  });
+}
+
+const wasm = await measureTf('wasm');
+const wasmThreads = tfWasm.getThreadsCount();
+const tfCpu = opts['skip-tfjs-cpu'] ? undefined : await measureTf('cpu');
+
+for (const mode of ['forward', 'forwardBackward']) {
+  const flopScale = mode === 'forward' ? 1 : 3;
+  for (let i = 0; i < SUITE.length; i++) {
+    const o = ours[i][mode];
+    const f = ours[i].flops * flopScale;
+    const entry = (t) => t && { ms: t.ms, gflops: f / t.ms / 1e6, runs: t.runs };
+    const wasmT = wasm[i][mode];
+    const ratio = (t) => (t ? t.ms / o.ms : undefined);
+    const cpuT = tfCpu?.[i][mode];
+    results.push({
+      shape: SUITE[i],
+      mode,
+      gflop: f / 1e9,
+      ours: entry(o),
+      tfjsWasm: entry(wasmT),
+      tfjsCpu: entry(cpuT),
+      speedupVsWasm: ratio(wasmT),
+      speedupVsCpu: ratio(cpuT),
+    });
+  }
+}
+
+const geomean = (values) => {
+  const xs = values.filter((x) => x !== undefined);
+  return xs.length ? Math.exp(xs.reduce((a, b) => a + Math.log(b), 0) / xs.length) : undefined;
+};
+const summary = {};
+for (const mode of ['forward', 'forwardBackward']) {
+  const rows = results.filter((r) => r.mode === mode);
+  summary[mode] = {
+    geomeanSpeedupVsWasm: geomean(rows.map((r) => r.speedupVsWasm)),
+    minSpeedupVsWasm: rows.some((r) => r.speedupVsWasm)
+      ? Math.min(...rows.map((r) => r.speedupVsWasm ?? Infinity))
+      : undefined,
+    geomeanSpeedupVsCpu: geomean(rows.map((r) => r.speedupVsCpu)),
+  };
+}
+
+if (opts.json) {
+  console.log(
+    JSON.stringify(
+      {
+        cpu: cpus()[0]?.model,
+        cpus: cpus().length,
+        node: process.version,
+        ours: info,
+        tfjsWasmThreads: wasmThreads,
+        tfjsCpuRuns: 'one run (no warm-up) above 0.1 GFLOP, else median of 3',
+        unsupported: [...unsupported],
+        results,
+        summary,
+      },
+      null,
+      2,
+    ),
+  );
+} else {
+  const f = (x, d = 1) => (x === undefined ? '—' : x.toFixed(d));
+  for (const mode of ['forward', 'forwardBackward']) {
+    console.log(
+      `\n${mode === 'forward' ? 'forward' : 'forward + backward (dx, dw)'}  (ms, median; × = peer time / our time)`,
+    );
+    console.log(
+      '| shape (N×C×H×W×K×R×S) | GFLOP | ours ms | ours GFLOP/s | wasm ms | tfjs-cpu ms | × wasm | × tfjs-cpu |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of results.filter((x) => x.mode === mode)) {
+      console.log(
+        `| ${fmtShape(r.shape)} | ${f(r.gflop, 3)} | ${f(r.ours.ms, 2)} | ${f(r.ours.gflops)} | ${f(r.tfjsWasm?.ms, 2)} | ` +
+          `${f(r.tfjsCpu?.ms, 0)} | ${f(r.speedupVsWasm, 2)} | ${f(r.speedupVsCpu)} |`,
+      );
+    }
+    const sm = summary[mode];
+    console.log(
+      `geomean × wasm: ${f(sm.geomeanSpeedupVsWasm, 2)} (lowest ${f(sm.minSpeedupVsWasm, 2)}); ` +
+        `geomean × tfjs-cpu: ${f(sm.geomeanSpeedupVsCpu)}`,
+    );
+  }
+  console.log(
+    `\ntfjs-backend-wasm: SIMD, ${wasmThreads} thread(s). tfjs-backend-cpu: one run (no warm-up) on shapes above ` +
+      '0.1 GFLOP, median of 3 below.',
+  );
+  for (const u of unsupported) console.log(`unsupported (— in the table): ${u}`);
+}
