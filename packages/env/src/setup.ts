@@ -23,9 +23,19 @@ export interface SetupResult extends EnvPlan {
   loadedRuntimes: string[];
 }
 
-const marked = new Set<string>();
-const ownedValues = new WeakMap<NodeJS.ProcessEnv, Record<string, string>>();
-let lastResult: SetupResult | null = null;
+interface SharedState {
+  marked: Set<string>;
+  owned: WeakMap<NodeJS.ProcessEnv, Record<string, string>>;
+  last: SetupResult | null;
+}
+
+/**
+ * Process-wide state, kept on globalThis under a registered symbol so that the ESM and CJS builds (and
+ * duplicated installs) loaded into one process share it: a runtime marked through one copy is seen by all.
+ */
+const STATE_KEY = Symbol.for('@rocm-patch/env.state');
+const holder = globalThis as { [STATE_KEY]?: SharedState };
+const state: SharedState = (holder[STATE_KEY] ??= { marked: new Set(), owned: new WeakMap(), last: null });
 
 /**
  * Records that a GPU runtime (HIP, CUDA, a TF.js GPU backend...) has been loaded into this process.
@@ -33,7 +43,7 @@ let lastResult: SetupResult | null = null;
  */
 export function markGpuRuntimeLoaded(name: string): void {
   if (typeof name !== 'string' || name.trim() === '') throw new TypeError('name must be a non-empty string');
-  marked.add(name.trim());
+  state.marked.add(name.trim());
 }
 
 const RUNTIME_LIBRARIES: readonly [RegExp, string][] = [
@@ -46,7 +56,7 @@ const RUNTIME_LIBRARIES: readonly [RegExp, string][] = [
 
 /** GPU runtimes loaded in this process: libraries mapped in /proc/self/maps (under root) and marked ones. */
 export function loadedGpuRuntimes(root = '/'): string[] {
-  const found = new Set(marked);
+  const found = new Set(state.marked);
   let maps = '';
   try {
     maps = readFileSync(join(root, 'proc/self/maps'), 'utf8');
@@ -59,7 +69,7 @@ export function loadedGpuRuntimes(root = '/'): string[] {
 
 /** The result of the last setupEnvironment() call in this process, or null when it has not run. */
 export function appliedEnvironment(): SetupResult | null {
-  return lastResult;
+  return state.last;
 }
 
 /**
@@ -69,7 +79,7 @@ export function appliedEnvironment(): SetupResult | null {
  */
 export function setupEnvironment(options: SetupOptions = {}): SetupResult {
   const env = options.env ?? process.env;
-  const owned = ownedValues.get(env) ?? {};
+  const owned = state.owned.get(env) ?? {};
   // Planning needs nothing the diagnostic tools add (names), so by default they are not run here.
   const report = detect({ ...options, env, commands: options.commands ?? false });
   const plan = planEnvironment(report, { ...options, env, owned });
@@ -92,7 +102,7 @@ export function setupEnvironment(options: SetupOptions = {}): SetupResult {
     owned[entry.name] = entry.value;
     applied.push(entry.name);
   }
-  ownedValues.set(env, owned);
+  state.owned.set(env, owned);
 
   const loadedRuntimes = loadedGpuRuntimes(report.root);
   const findings: Finding[] = [...plan.findings];
@@ -110,6 +120,7 @@ export function setupEnvironment(options: SetupOptions = {}): SetupResult {
       message,
     );
   }
-  lastResult = { entries: plan.entries, findings, report, applied, loadedRuntimes };
-  return lastResult;
+  const result: SetupResult = { entries: plan.entries, findings, report, applied, loadedRuntimes };
+  state.last = result;
+  return result;
 }

@@ -80,3 +80,16 @@ describe('setupEnvironment', () => {
     expect(() => markGpuRuntimeLoaded('')).toThrow(TypeError);
   });
 });
+
+describe('process-wide state', () => {
+  it('is shared by the ESM and CJS builds loaded into one process', async () => {
+    const { createRequire } = await import('node:module');
+    const { join } = await import('node:path');
+    const dist = join(import.meta.dirname, '..', 'dist');
+    const cjs = createRequire(import.meta.url)(join(dist, 'index.cjs')) as typeof import('../src/index.js');
+    const esm = (await import(join(dist, 'index.mjs'))) as typeof import('../src/index.js');
+    cjs.markGpuRuntimeLoaded('marked-through-cjs');
+    expect(esm.loadedGpuRuntimes(makeTree({ '/x': '' }))).toContain('marked-through-cjs');
+    expect(loadedGpuRuntimes(makeTree({ '/x': '' }))).toContain('marked-through-cjs');
+  });
+});
