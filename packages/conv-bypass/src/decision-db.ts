@@ -121,7 +121,8 @@ export class DecisionDb {
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return {};
       this.warnOnce(
         'read',
         `cannot read the conv decision database ${this.path}: ${(error as Error).message}`,
