@@ -10,6 +10,16 @@ import {
   outputTensor,
   resolveParams,
 } from './geometry.js';
+import { type DeviceTensor, isDeviceTensor } from './gpu/device-tensor.js';
+import {
+  type AnyTensor,
+  deviceConv2d,
+  deviceConv2dAsync,
+  deviceConv2dBackwardData,
+  deviceConv2dBackwardDataAsync,
+  deviceConv2dBackwardFilter,
+  deviceConv2dBackwardFilterAsync,
+} from './gpu/ops.js';
 import type {
   Conv2dBackwardDataOptions,
   Conv2dBackwardFilterOptions,
@@ -82,51 +92,115 @@ function prepareBackwardFilter(
   return { p, a: x.data, b: dy.data, bias: null, out };
 }
 
-/** y = conv2d(x, w) (+ bias): x N×C×H×W, w K×(C/groups)×R×S, y N×K×P×Q. */
-export function conv2d(x: Tensor4, w: Tensor4, opts?: Conv2dOptions): Tensor4 {
+/**
+ * y = conv2d(x, w) (+ bias): x N×C×H×W, w K×(C/groups)×R×S, y N×K×P×Q. With a DeviceTensor operand it
+ * runs on the GPU and returns a DeviceTensor.
+ */
+export function conv2d(x: Tensor4, w: Tensor4, opts?: Conv2dOptions): Tensor4;
+export function conv2d(x: AnyTensor, w: AnyTensor, opts?: Conv2dOptions): DeviceTensor;
+export function conv2d(x: AnyTensor, w: AnyTensor, opts?: Conv2dOptions): Tensor4 | DeviceTensor {
+  if (isDeviceTensor(x) || isDeviceTensor(w)) return deviceConv2d(x, w, opts, 'conv2d');
   const c = prepareForward(x, w, opts, 'conv2d');
   selectBackend(opts?.device, 'conv2d').forward(c.p, c.a, c.b, c.bias, c.out.data);
   return c.out;
 }
 
 /** conv2d off the event loop; resolves to the same result. Do not modify the inputs until it settles. */
-export async function conv2dAsync(x: Tensor4, w: Tensor4, opts?: Conv2dOptions): Promise<Tensor4> {
+export function conv2dAsync(x: Tensor4, w: Tensor4, opts?: Conv2dOptions): Promise<Tensor4>;
+export function conv2dAsync(x: AnyTensor, w: AnyTensor, opts?: Conv2dOptions): Promise<DeviceTensor>;
+export async function conv2dAsync(
+  x: AnyTensor,
+  w: AnyTensor,
+  opts?: Conv2dOptions,
+): Promise<Tensor4 | DeviceTensor> {
+  if (isDeviceTensor(x) || isDeviceTensor(w)) return deviceConv2dAsync(x, w, opts, 'conv2dAsync');
   const c = prepareForward(x, w, opts, 'conv2dAsync');
   await selectBackend(opts?.device, 'conv2dAsync').forwardAsync(c.p, c.a, c.b, c.bias, c.out.data);
   return c.out;
 }
 
 /** dx, the gradient of the loss with respect to conv2d's input x, from dy (N×K×P×Q) and w. */
-export function conv2dBackwardData(dy: Tensor4, w: Tensor4, opts: Conv2dBackwardDataOptions): Tensor4 {
+export function conv2dBackwardData(dy: Tensor4, w: Tensor4, opts: Conv2dBackwardDataOptions): Tensor4;
+export function conv2dBackwardData(
+  dy: AnyTensor,
+  w: AnyTensor,
+  opts: Conv2dBackwardDataOptions,
+): DeviceTensor;
+export function conv2dBackwardData(
+  dy: AnyTensor,
+  w: AnyTensor,
+  opts: Conv2dBackwardDataOptions,
+): Tensor4 | DeviceTensor {
+  if (isDeviceTensor(dy) || isDeviceTensor(w))
+    return deviceConv2dBackwardData(dy, w, opts, 'conv2dBackwardData');
   const c = prepareBackwardData(dy, w, opts, 'conv2dBackwardData');
   selectBackend(opts.device, 'conv2dBackwardData').backwardData(c.p, c.a, c.b, c.out.data);
   return c.out;
 }
 
 /** conv2dBackwardData off the event loop. */
-export async function conv2dBackwardDataAsync(
+export function conv2dBackwardDataAsync(
   dy: Tensor4,
   w: Tensor4,
   opts: Conv2dBackwardDataOptions,
-): Promise<Tensor4> {
+): Promise<Tensor4>;
+export function conv2dBackwardDataAsync(
+  dy: AnyTensor,
+  w: AnyTensor,
+  opts: Conv2dBackwardDataOptions,
+): Promise<DeviceTensor>;
+export async function conv2dBackwardDataAsync(
+  dy: AnyTensor,
+  w: AnyTensor,
+  opts: Conv2dBackwardDataOptions,
+): Promise<Tensor4 | DeviceTensor> {
+  if (isDeviceTensor(dy) || isDeviceTensor(w)) {
+    return deviceConv2dBackwardDataAsync(dy, w, opts, 'conv2dBackwardDataAsync');
+  }
   const c = prepareBackwardData(dy, w, opts, 'conv2dBackwardDataAsync');
   await selectBackend(opts.device, 'conv2dBackwardDataAsync').backwardDataAsync(c.p, c.a, c.b, c.out.data);
   return c.out;
 }
 
 /** dw, the gradient of the loss with respect to conv2d's filter w, from x and dy (N×K×P×Q). */
-export function conv2dBackwardFilter(x: Tensor4, dy: Tensor4, opts: Conv2dBackwardFilterOptions): Tensor4 {
+export function conv2dBackwardFilter(x: Tensor4, dy: Tensor4, opts: Conv2dBackwardFilterOptions): Tensor4;
+export function conv2dBackwardFilter(
+  x: AnyTensor,
+  dy: AnyTensor,
+  opts: Conv2dBackwardFilterOptions,
+): DeviceTensor;
+export function conv2dBackwardFilter(
+  x: AnyTensor,
+  dy: AnyTensor,
+  opts: Conv2dBackwardFilterOptions,
+): Tensor4 | DeviceTensor {
+  if (isDeviceTensor(x) || isDeviceTensor(dy)) {
+    return deviceConv2dBackwardFilter(x, dy, opts, 'conv2dBackwardFilter');
+  }
   const c = prepareBackwardFilter(x, dy, opts, 'conv2dBackwardFilter');
   selectBackend(opts.device, 'conv2dBackwardFilter').backwardFilter(c.p, c.a, c.b, c.out.data);
   return c.out;
 }
 
 /** conv2dBackwardFilter off the event loop. */
-export async function conv2dBackwardFilterAsync(
+export function conv2dBackwardFilterAsync(
   x: Tensor4,
   dy: Tensor4,
   opts: Conv2dBackwardFilterOptions,
-): Promise<Tensor4> {
+): Promise<Tensor4>;
+export function conv2dBackwardFilterAsync(
+  x: AnyTensor,
+  dy: AnyTensor,
+  opts: Conv2dBackwardFilterOptions,
+): Promise<DeviceTensor>;
+export async function conv2dBackwardFilterAsync(
+  x: AnyTensor,
+  dy: AnyTensor,
+  opts: Conv2dBackwardFilterOptions,
+): Promise<Tensor4 | DeviceTensor> {
+  if (isDeviceTensor(x) || isDeviceTensor(dy)) {
+    return deviceConv2dBackwardFilterAsync(x, dy, opts, 'conv2dBackwardFilterAsync');
+  }
   const c = prepareBackwardFilter(x, dy, opts, 'conv2dBackwardFilterAsync');
   await selectBackend(opts.device, 'conv2dBackwardFilterAsync').backwardFilterAsync(
     c.p,

@@ -1,5 +1,7 @@
 // The one place that decides which backend runs a convolution.
 import { cpuBackend } from './cpu.js';
+import { gpuBackend } from './gpu/backend.js';
+import { gpuUnavailableReason } from './gpu/native.js';
 import { addon, REBUILD_COMMAND } from './native.js';
 import type { ConvParams, Device } from './types.js';
 
@@ -22,9 +24,6 @@ export interface ConvBackend {
   backwardFilterAsync(p: ConvParams, x: Float32Array, dy: Float32Array, dw: Float32Array): Promise<void>;
 }
 
-// Seam for the GPU backend (issue 5): src/gpu/ provides a ConvBackend and this constant becomes it.
-const gpuBackend: ConvBackend | undefined = undefined;
-
 const DEVICES: readonly Device[] = ['auto', 'cpu', 'gpu'];
 
 /** The backend for `device` ('auto' when undefined): the GPU when asked for or usable, else the CPU. */
@@ -35,14 +34,17 @@ export function selectBackend(device: unknown, fn: string): ConvBackend {
   }
   if (d === 'cpu') return cpuBackend;
   if (d === 'gpu') {
-    if (gpuBackend === undefined) {
+    if (addon().gpuBackend === 'none') {
       throw new Error(
         `${fn}: device 'gpu' was requested but there is no GPU backend in this build ` +
           `(gpuBackend: ${addon().gpuBackend}): rebuild with ROCM_PATCH_GPU=hip or ROCM_PATCH_GPU=cuda ` +
           `on a machine with hipcc or nvcc (${REBUILD_COMMAND})`,
       );
     }
+    if (!gpuBackend.isAvailable()) {
+      throw new Error(`${fn}: device 'gpu' was requested but no GPU is usable: ${gpuUnavailableReason()}`);
+    }
     return gpuBackend;
   }
-  return gpuBackend?.isAvailable() ? gpuBackend : cpuBackend;
+  return gpuBackend.isAvailable() ? gpuBackend : cpuBackend;
 }

@@ -14,6 +14,14 @@ export { DecisionDb, type DecisionEntry, defaultDecisionDbPath, type ProbeOutcom
 export type { ConvBackend } from './dispatch.js';
 export { resolveParams } from './geometry.js';
 export {
+  type AnyTensor,
+  DeviceTensor,
+  type GpuDeviceInfo,
+  type GpuMemoryInfo,
+  gpu,
+  isDeviceTensor,
+} from './gpu/index.js';
+export {
   ADDON_PATH_ENV,
   type AddonAttempt,
   addonCandidates,
