@@ -35,7 +35,8 @@ interface SharedState {
  */
 const STATE_KEY = Symbol.for('@rocm-patch/env.state');
 const holder = globalThis as { [STATE_KEY]?: SharedState };
-const state: SharedState = (holder[STATE_KEY] ??= { marked: new Set(), owned: new WeakMap(), last: null });
+holder[STATE_KEY] ??= { marked: new Set(), owned: new WeakMap(), last: null };
+const state: SharedState = holder[STATE_KEY];
 
 /**
  * Records that a GPU runtime (HIP, CUDA, a TF.js GPU backend...) has been loaded into this process.
