@@ -1,0 +1,289 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { loadAddon } from '@rocm-patch/conv-bypass';
+import { detect, doctorJson, formatDoctor, planEnvironment, runEnv, runExec } from '@rocm-patch/env';
+import { Progress, type ProgressStream } from './progress.js';
+import { type AlgorithmCheck, runConvSelfTest, type SelfTestReport } from './self-test.js';
+
+export interface CliIo {
+  stdout: ProgressStream;
+  stderr: ProgressStream;
+  env?: NodeJS.ProcessEnv;
+}
+
+export const EXIT = {
+  OK: 0,
+  /** A check failed (doctor's conv self-test), or an internal error. */
+  FAILED: 1,
+  /** Bad usage: unknown command or option, missing argument. */
+  USAGE: 2,
+} as const;
+
+export const USAGE = `Usage: rocm-patch <command> [options]
+
+Commands:
+  doctor [--json]          GPUs, ROCm, findings with fixes, the environment plan, and a conv self-test
+  env [--shell SHELL]      the environment plan to eval or save (sh, fish, powershell, dotenv, json)
+  exec -- CMD [ARGS...]    run CMD with the planned environment (exit code, stdio and signals passed on)
+  bench [--device cpu|gpu] the conv benchmark suite of @rocm-patch/conv-bypass
+
+Run \`rocm-patch <command> --help\` for a command's options.
+Exit codes: 0 success; 1 a check failed (doctor) or an internal error; 2 bad usage;
+exec and bench exit with their command's code (exec: 127 when CMD does not exist).
+`;
+
+const HELP: Record<string, string> = {
+  doctor: `Usage: rocm-patch doctor [--json] [--root DIR] [--no-commands] [--no-self-test]
+
+Reports the GPUs, the ROCm install, findings with their fixes and the environment plan (as
+rocm-patch-env doctor), then runs a small convolution forward and both gradients with every conv
+algorithm this machine has, checks each against the CPU result (the CPU against a plain JavaScript
+reference) and times them. On a machine without a GPU it says so and checks the CPU path.
+
+  --json           print one JSON object: the rocm-patch-env doctor object plus "selfTest"
+  --root DIR       read /sys, /proc, /dev and /opt under DIR (the self-test still uses this machine)
+  --no-commands    do not run rocminfo, rocm-smi or nvidia-smi
+  --no-self-test   skip the conv self-test
+Exit code: 0 when it could report and every check passed, 1 when a check failed or the native
+addon does not load, 2 on bad usage.
+`,
+  env: `Usage: rocm-patch env [--shell sh|fish|powershell|dotenv|json] [--json] [--root DIR] [--force]
+
+Prints the environment plan for this machine, to eval (sh: eval "$(rocm-patch env)") or save.
+  --json    the same as --shell json
+  --force   replace variables you set when the plan wants other values
+`,
+  exec: `Usage: rocm-patch exec [--root DIR] [--force] -- CMD [ARGS...]
+
+Runs CMD with the planned environment (e.g. rocm-patch exec -- python train.py). Stdio and signals
+are passed on; the exit code is CMD's (128 + signal number when a signal ended it, 127 when CMD does
+not exist, 126 when it cannot be executed).
+`,
+  bench: `Usage: rocm-patch bench [--device cpu|gpu] [--json] [-- EXTRA...]
+
+Runs the conv benchmark suite of @rocm-patch/conv-bypass (ours against the peers named in its
+README, in one run). EXTRA arguments go to the benchmark (e.g. -- --repeats 3 --skip-tfjs-cpu).
+The benchmark ships with the source checkout; the exit code is the benchmark's.
+`,
+};
+
+class UsageError extends Error {}
+
+function parse(command: string, argv: string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: false, strict: true });
+  } catch (error) {
+    throw new UsageError(`${command}: ${(error as Error).message}`);
+  }
+}
+
+/** argv split at the first `--`: options before it, the command (exec) or extra arguments (bench) after. */
+function splitAtDashes(argv: readonly string[]): [string[], string[]] {
+  const at = argv.indexOf('--');
+  return at < 0 ? [[...argv], []] : [argv.slice(0, at), argv.slice(at + 1)];
+}
+
+/**
+ * The CLI: parses argv (without node and the script), runs the command and resolves to the exit code.
+ * Usage errors print one line and the usage and give 2; nothing throws.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '') {
+      io.stderr.write(USAGE);
+      return EXIT.USAGE;
+    }
+    if (command === '-h' || command === '--help' || command === 'help') {
+      io.stdout.write(USAGE);
+      return EXIT.OK;
+    }
+    const help = HELP[command];
+    if (help === undefined) throw new UsageError(`unknown command ${command}`);
+    const [before, after] = splitAtDashes(rest);
+    if (before.includes('-h') || before.includes('--help')) {
+      io.stdout.write(help);
+      return EXIT.OK;
+    }
+    switch (command) {
+      case 'doctor':
+        return await doctor(before, after, io);
+      case 'env':
+        return env(before, after, io);
+      case 'exec':
+        return await exec(before, after, io);
+      default:
+        return await bench(before, after, io);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const help = command ? HELP[command] : undefined;
+      io.stderr.write(`rocm-patch: ${error.message}\n\n${help ?? USAGE}`);
+      return EXIT.USAGE;
+    }
+    if (error instanceof RangeError || error instanceof TypeError) {
+      io.stderr.write(`rocm-patch: ${error.message}\n`);
+      return EXIT.USAGE;
+    }
+    io.stderr.write(`rocm-patch: internal error: ${String((error as Error)?.message ?? error)}\n`);
+    return EXIT.FAILED;
+  }
+}
+
+function noExtra(command: string, after: string[]): void {
+  if (after.length > 0) throw new UsageError(`${command} takes no arguments after --`);
+}
+
+async function doctor(before: string[], after: string[], io: CliIo): Promise<number> {
+  noExtra('doctor', after);
+  const { values } = parse('doctor', before, {
+    json: { type: 'boolean', default: false },
+    root: { type: 'string' },
+    'no-commands': { type: 'boolean', default: false },
+    'no-self-test': { type: 'boolean', default: false },
+  });
+  const env = io.env ?? process.env;
+  const root = values.root as string | undefined;
+  const report = detect({
+    ...(root === undefined ? {} : { root }),
+    env,
+    ...(values['no-commands'] ? { commands: false } : {}),
+  });
+  const plan = planEnvironment(report, { env });
+  let selfTest: SelfTestReport | { skipped: string } | { error: string };
+  if (values['no-self-test']) selfTest = { skipped: '--no-self-test' };
+  else {
+    try {
+      loadAddon();
+      let bar: Progress | undefined;
+      selfTest = await runConvSelfTest({
+        onCheck: (check, index, total) => {
+          bar ??= new Progress({ total, label: 'conv self-test', stream: io.stderr, lineEvery: 0.5 });
+          bar.update(index, `${check.algorithm} ${check.direction}`);
+          if (index === total) bar.finish('done');
+        },
+      });
+    } catch (error) {
+      selfTest = { error: (error as Error).message };
+    }
+  }
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({ ...doctorJson(report, plan), selfTest }, null, 2)}\n`);
+  } else {
+    io.stdout.write(formatDoctor(report, plan));
+    io.stdout.write(`\n${formatSelfTest(selfTest)}`);
+  }
+  if ('error' in selfTest) return EXIT.FAILED;
+  if ('checks' in selfTest && !selfTest.ok) return EXIT.FAILED;
+  return EXIT.OK;
+}
+
+function formatCheck(c: AlgorithmCheck): string {
+  const err = c.relError === null ? '-' : c.relError.toExponential(1);
+  const ms = c.ms === null ? '-' : c.ms.toFixed(2);
+  return `  ${c.case.padEnd(28)} ${c.direction.padEnd(15)} ${c.algorithm.padEnd(14)} ${c.status.padEnd(9)} ${err.padStart(8)} ${ms.padStart(9)}${
+    c.detail ? `  ${c.detail}` : ''
+  }`;
+}
+
+export function formatSelfTest(result: SelfTestReport | { skipped: string } | { error: string }): string {
+  if ('skipped' in result) return `Conv self-test: skipped (${result.skipped})\n`;
+  if ('error' in result)
+    return `Conv self-test: FAILED, the native conv addon does not load:\n${result.error}\n`;
+  const lines = [
+    `Conv self-test (${
+      result.gpu
+        ? `GPU ${result.gpu.name}, ${result.gpu.arch}, ${result.gpu.backend}`
+        : 'no GPU in this process: checking the CPU path'
+    }; algorithms: ${result.algorithms.join(', ')})`,
+    `  ${'case'.padEnd(28)} ${'direction'.padEnd(15)} ${'algorithm'.padEnd(14)} ${'status'.padEnd(9)} ${'rel.err'.padStart(8)} ${'ms'.padStart(9)}`,
+    ...result.checks.map(formatCheck),
+    result.ok ? 'Conv self-test: passed' : 'Conv self-test: FAILED (see the rows above)',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function env(before: string[], after: string[], io: CliIo): number {
+  noExtra('env', after);
+  const { values } = parse('env', before, {
+    shell: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    root: { type: 'string' },
+    force: { type: 'boolean', default: false },
+  });
+  if (values.json && values.shell !== undefined && values.shell !== 'json') {
+    throw new UsageError(`env: --json and --shell ${String(values.shell)} contradict each other`);
+  }
+  const shell = values.json ? 'json' : (values.shell as string | undefined);
+  return runEnv({
+    ...(values.root === undefined ? {} : { root: values.root as string }),
+    force: values.force as boolean,
+    env: io.env ?? process.env,
+    ...(shell === undefined ? {} : { shell }),
+    stdout: io.stdout,
+  });
+}
+
+async function exec(before: string[], after: string[], io: CliIo): Promise<number> {
+  const { values } = parse('exec', before, {
+    root: { type: 'string' },
+    force: { type: 'boolean', default: false },
+  });
+  const [cmd, ...args] = after;
+  if (!cmd) throw new UsageError('exec needs a command: rocm-patch exec -- CMD [ARGS...]');
+  return runExec({
+    ...(values.root === undefined ? {} : { root: values.root as string }),
+    force: values.force as boolean,
+    env: io.env ?? process.env,
+    command: cmd,
+    args,
+    stderr: io.stderr,
+  });
+}
+
+/** The benchmark script of the installed @rocm-patch/conv-bypass, or null when this install has none. */
+export function convBenchScript(): string | null {
+  const require = createRequire(import.meta.url);
+  let manifest: string;
+  try {
+    manifest = require.resolve('@rocm-patch/conv-bypass/package.json');
+  } catch {
+    return null;
+  }
+  const script = join(dirname(manifest), 'bench', 'run.mjs');
+  return existsSync(script) ? script : null;
+}
+
+async function bench(before: string[], after: string[], io: CliIo): Promise<number> {
+  const { values } = parse('bench', before, {
+    device: { type: 'string', default: 'cpu' },
+    json: { type: 'boolean', default: false },
+  });
+  const device = values.device as string;
+  if (device !== 'cpu' && device !== 'gpu') {
+    throw new UsageError(`bench: --device must be cpu or gpu, got ${device}`);
+  }
+  const script = convBenchScript();
+  if (!script) {
+    io.stderr.write(
+      'rocm-patch: the conv benchmark is not in this install of @rocm-patch/conv-bypass (it ships with the source checkout: npm run bench -w @rocm-patch/conv-bypass)\n',
+    );
+    return EXIT.USAGE;
+  }
+  const args = [script, '--device', device, ...(values.json ? ['--json'] : []), ...after];
+  io.stderr.write(`rocm-patch: running the conv benchmark (${device}); this takes minutes\n`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit', env: io.env ?? process.env });
+    child.on('error', (error) => {
+      io.stderr.write(`rocm-patch: cannot start the benchmark: ${error.message}\n`);
+      resolve(EXIT.FAILED);
+    });
+    child.on('exit', (code, signal) =>
+      resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : EXIT.FAILED)),
+    );
+  });
+}
