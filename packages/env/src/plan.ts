@@ -61,6 +61,12 @@ function treat(gpu: GpuInfo, report: DetectionReport, findings: Finding[]): Trea
   } else {
     native = null;
     evidence = `${where}; nothing known about ${gpu.arch ?? 'this GPU'}`;
+    findings.push({
+      id: 'unknown-arch',
+      severity: 'info',
+      message: `${describe(gpu)}: not in the knowledge table and the installed kernels could not be read, so nothing is planned for it`,
+      fix: 'If ROCm fails on it, check the ROCm support matrix for its arch.',
+    });
   }
   let override: string | null = null;
   if (native === false) {

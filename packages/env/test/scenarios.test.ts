@@ -531,3 +531,15 @@ describe('the plan never enables a MIOpen disable switch', () => {
     expect(remedies.filter(([k, v]) => k.startsWith('MIOPEN_DEBUG_CONV_') && v !== '0')).toEqual([]);
   });
 });
+
+describe('an arch the table does not know', () => {
+  it('plans nothing for it and says so', () => {
+    const { report, plan } = analyse({
+      ...cpuNode(0),
+      ...amdGpu({ node: 1, renderMinor: 128, gfx: 110502, deviceId: 0x1234, vram: 16 * GIB }),
+    });
+    expect(report.gpus[0]).toMatchObject({ arch: 'gfx1152', family: null });
+    expect(plan.entries).toEqual([]);
+    expect(ids(plan.findings)).toEqual(['unknown-arch']);
+  });
+});
