@@ -26,6 +26,7 @@ import {
   SequentialSampler,
   validateEpoch,
 } from './samplers.js';
+import { createShmDir, removeShmDir, unpackFromFile } from './shm.js';
 
 type Pool = ReturnType<typeof createPool>;
 
@@ -101,6 +102,8 @@ export class DataLoader<B extends object = Batch> implements AsyncIterable<B & {
   #batchSampler: BatchSamplerLike | null = null;
   #readyPromise: Promise<void> | null = null;
   #pool: Pool | null = null;
+  /** Process runtime: this pool's directory for batch files in shared memory. */
+  #shmDir: string | null = null;
   #epoch = 0;
   /** setEpoch was called while an iteration ran: that iteration must not advance the epoch over it. */
   #epochSet = false;
@@ -239,9 +242,19 @@ export class DataLoader<B extends object = Batch> implements AsyncIterable<B & {
   /** Stops the workers (persistent or not); later iterations fail. */
   async close(): Promise<void> {
     this.#closed = true;
+    await this.#releasePool(false);
+  }
+
+  async #releasePool(graceful: boolean): Promise<void> {
     const pool = this.#pool;
+    const shmDir = this.#shmDir;
     this.#pool = null;
-    if (pool) await pool.terminate();
+    this.#shmDir = null;
+    try {
+      if (pool) await (graceful ? pool.close() : pool.terminate());
+    } finally {
+      removeShmDir(shmDir);
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -269,10 +282,8 @@ export class DataLoader<B extends object = Batch> implements AsyncIterable<B & {
       this.#iterating = false;
       if (!this.#epochSet) this.#epoch = epoch + 1;
       if (!this.persistentWorkers || this.#closed) {
-        const pool = this.#pool;
-        this.#pool = null;
         // After a complete epoch nothing is in flight; after a break or an error, in-flight batches are dropped.
-        if (pool) await (completed ? pool.close() : pool.terminate());
+        await this.#releasePool(completed);
       }
     }
   }
@@ -321,6 +332,7 @@ export class DataLoader<B extends object = Batch> implements AsyncIterable<B & {
 
   #acquirePool(): Pool {
     if (this.#closed) throw new Error('this DataLoader is closed');
+    if (!this.#pool && this.runtime === 'process') this.#shmDir = createShmDir();
     this.#pool ??= createPool({
       module: builtFileUrl('worker', import.meta.url),
       runtime: this.runtime,
@@ -344,6 +356,7 @@ export class DataLoader<B extends object = Batch> implements AsyncIterable<B & {
       epoch,
       batchSize: this.batchSize,
       dropLast: this.dropLast,
+      shmDir: this.#shmDir,
     };
   }
 
@@ -529,7 +542,7 @@ export class DataLoader<B extends object = Batch> implements AsyncIterable<B & {
       }
       if (reply.kind === 'error')
         throw new SampleError(reply.failure, { workerId: worker, batchIndex, epoch });
-      if (reply.kind === 'batch') return reply.batch;
+      if (reply.kind === 'batch') return reply.file ? unpackFromFile(reply.batch, reply.file) : reply.batch;
       throw new Error(
         `unexpected reply from loader worker ${worker}: ${String((reply as { kind?: unknown }).kind)}`,
       );
@@ -600,7 +613,7 @@ export class DataLoader<B extends object = Batch> implements AsyncIterable<B & {
         throw new SampleError(reply.failure, { workerId: worker, batchIndex, epoch });
       if (reply.kind === 'batch') {
         batchIndex++;
-        yield reply.batch;
+        yield reply.file ? unpackFromFile(reply.batch, reply.file) : reply.batch;
       }
     }
   }

@@ -21,6 +21,8 @@ export interface InitTask {
   /** For iterable datasets, which batch inside the worker. */
   batchSize: number;
   dropLast: boolean;
+  /** Process workers: where large batches are written for the main process to read (see shm.ts); null for IPC. */
+  shmDir: string | null;
 }
 
 /** Broadcast to every worker when an epoch starts. */
@@ -45,7 +47,7 @@ export interface NextTask {
 }
 
 export type BatchReply =
-  | { kind: 'batch'; batch: Record<string, unknown> & { indices: Int32Array } }
+  | { kind: 'batch'; batch: Record<string, unknown> & { indices: Int32Array }; file?: string }
   | { kind: 'done' }
   | { kind: 'needInit' }
   | { kind: 'error'; failure: SampleFailure };

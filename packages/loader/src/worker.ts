@@ -10,6 +10,7 @@ import type { MapDataset } from './dataset.js';
 import { type Collate, type FetchResult, fetchBatch, IterableBatcher } from './fetch.js';
 import { constructFromRef, functionFromRef } from './load-ref.js';
 import type { BatchReply, BatchTask, EpochTask, InitReply, InitTask, NextTask } from './protocol.js';
+import { packToFile } from './shm.js';
 import { setWorkerInfo } from './worker-info.js';
 
 interface State {
@@ -92,9 +93,16 @@ function setEpoch(s: State, epochNumber: number, seed: number): void {
   (s.dataset as Partial<MapDataset>).setEpoch?.(epochNumber);
 }
 
-function reply(result: FetchResult | null): BatchReply | ReturnType<typeof withTransfer<BatchReply>> {
+function reply(
+  s: State,
+  result: FetchResult | null,
+): BatchReply | ReturnType<typeof withTransfer<BatchReply>> {
   if (result === null) return { kind: 'done' };
   if (!result.ok) return { kind: 'error', failure: result.failure };
+  if (s.config.shmDir) {
+    const packed = packToFile(result.batch, s.config.shmDir);
+    if (packed) return { kind: 'batch', batch: packed.batch, file: packed.file };
+  }
   const out: BatchReply = { kind: 'batch', batch: result.batch as Batch };
   return withTransfer(out, transferList(result.batch));
 }
@@ -110,7 +118,7 @@ export async function batch(task: BatchTask): Promise<unknown> {
     epoch: task.epoch,
     workerId: s.config.workerId,
   });
-  return reply(result);
+  return reply(s, result);
 }
 
 /** The next batch of this worker's iterator for the epoch (requests are served one after another). */
@@ -132,7 +140,7 @@ export async function next(task: NextTask): Promise<unknown> {
         ),
       };
     }
-    return reply(await s.batcher.batcher.next());
+    return reply(s, await s.batcher.batcher.next());
   });
   s.chain = run.catch(() => undefined);
   return run;

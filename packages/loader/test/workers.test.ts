@@ -1,6 +1,6 @@
 // The DataLoader with worker threads and processes (through @rocm-patch/mp). Workers load the built
 // task module (dist/worker.mjs) and the plain .mjs fixtures, so the package is built before these run.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -193,19 +193,20 @@ describe.each(runtimes)('DataLoader workers (%s)', (runtime) => {
 
 describe('DataLoader workers (thread)', () => {
   it('runs workerInit in each worker and keeps at most prefetchFactor × numWorkers batches in flight', async () => {
-    const started = new SharedArrayBuffer(4);
+    const counter = new SharedArrayBuffer(4);
     const loader = new DataLoader({
-      dataset: probe({ length: 30, started }),
+      dataset: probe({ length: 30, started: counter }),
       workerInit: { module: fixture('probe-dataset.mjs'), export: 'probeInit' },
       numWorkers: 2,
       prefetchFactor: 2,
     });
     const it = loader[Symbol.asyncIterator]();
     const first = (await it.next()).value as Batch;
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the consumer is slow: workers must wait
-    const count = Atomics.load(new Int32Array(started), 0);
-    expect(count).toBeGreaterThanOrEqual(2);
-    expect(count).toBeLessThanOrEqual(4);
+    const started = () => Atomics.load(new Int32Array(counter), 0);
+    // The consumer holds on to batch 0: the workers load ahead up to 4 batches (0-3), then must wait.
+    expect(await eventually(() => started() >= 4, 30_000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(started()).toBe(4);
     const rest = [first, ...((await collect({ [Symbol.asyncIterator]: () => it })) as Batch[])];
     expect(order(rest)).toEqual([...Array(30).keys()]);
     expect(new Set(field(rest, 'init'))).toEqual(new Set([100, 101]));
@@ -213,7 +214,7 @@ describe('DataLoader workers (thread)', () => {
   });
 
   it('yields in sampler order despite a slow batch, or as batches arrive with inOrder: false', async () => {
-    const options = { dataset: probe({ length: 8, slowAt: 0, slowMs: 400 }), numWorkers: 2 };
+    const options = { dataset: probe({ length: 8, slowAt: 0, slowMs: 1500 }), numWorkers: 2 };
     const inOrder = (await collect(new DataLoader(options))) as Batch[];
     expect(order(inOrder)).toEqual([...Array(8).keys()]);
     const asTheyCome = (await collect(new DataLoader({ ...options, inOrder: false }))) as Batch[];
@@ -258,5 +259,35 @@ describe('DataLoader workers (thread)', () => {
     });
     await expect(loader.ready()).rejects.toThrow(/has no export named 'Nope'/);
     await loader.close();
+  });
+});
+
+describe('DataLoader workers (process)', () => {
+  it('hands large batches over through shared memory and removes its files when done', async () => {
+    const ours = () =>
+      existsSync('/dev/shm')
+        ? readdirSync('/dev/shm').filter((d) => d.startsWith(`rocm-patch-loader-${process.pid}-`))
+        : [];
+    const dataset = new SyntheticShapesDataset({ length: 40, size: 48, augment: true });
+    const options = { dataset, batchSize: 32, seed: 3 }; // 32 × 3 × 48 × 48 float32 = 864 KiB: under 1 MiB
+    const big = { ...options, dataset: new SyntheticShapesDataset({ length: 40, size: 64, augment: true }) }; // 1.5 MiB
+    const inline = (await collect(new DataLoader(big))) as Batch[];
+    const loader = new DataLoader({ ...big, numWorkers: 2, runtime: 'process', persistentWorkers: true });
+    const batches = (await collect(loader)) as Batch[];
+    expect(batches).toEqual(inline);
+    if (process.platform === 'linux' && existsSync('/dev/shm')) {
+      // The full batch came through a file: its arrays are views on one buffer (the short last one, under 1 MiB, did not).
+      expect((batches[0]!.image as Tensor).data.buffer).toBe(batches[0]!.indices.buffer);
+      expect((batches[1]!.image as Tensor).data.buffer).not.toBe(batches[1]!.indices.buffer);
+      expect(ours().length).toBe(1);
+    }
+    await loader.close();
+    expect(ours()).toEqual([]);
+    const small = (await collect(
+      new DataLoader({ ...options, numWorkers: 1, runtime: 'process' }),
+    )) as Batch[];
+    expect(small).toEqual(await collect(new DataLoader(options)));
+    expect((small[0]!.image as Tensor).data.buffer).not.toBe(small[0]!.indices.buffer); // under 1 MiB: IPC
+    expect(ours()).toEqual([]);
   });
 });

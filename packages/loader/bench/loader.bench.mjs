@@ -1,0 +1,241 @@
+#!/usr/bin/env node
+// Benchmark: an ImageFolder of generated 256×256 JPEGs, decoded, resized to 224×224 and normalised to CHW
+// float32, batch 32. Samples/s for the DataLoader with numWorkers 0, 1, 2, 4 (threads and processes) and
+// for a tfjs-data pipeline (tf.data.generator + mapAsync/map + batch + prefetch) doing the same work, in
+// one run. sharp.concurrency(1) everywhere (the dataset's sharpConcurrency option, in every worker and in
+// the main process), so that libvips' own threads do not parallelise decoding behind the loader's back:
+// the comparison measures the loader's parallelism.
+//
+//   npm run bench -w @rocm-patch/loader [-- --images 2000 --workers 0,1,2,4]
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { ImageFolderDataset } from '../dist/image-folder.mjs';
+import { DataLoader } from '../dist/index.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    images: { type: 'string', default: '2000' },
+    workers: { type: 'string', default: '0,1,2,4' },
+    'batch-size': { type: 'string', default: '32' },
+  },
+});
+const imageCount = Number(args.images);
+const workerCounts = args.workers.split(',').map(Number);
+const batchSize = Number(args['batch-size']);
+if (!Number.isInteger(imageCount) || imageCount < batchSize)
+  throw new RangeError('--images must be an integer ≥ batch size');
+if (workerCounts.some((n) => !Number.isInteger(n) || n < 0))
+  throw new RangeError('--workers must list integers ≥ 0');
+const SIDE = 256;
+const OUT = 224;
+const CLASSES = ['circles', 'bars', 'checks', 'noise'];
+
+sharp.concurrency(1);
+
+/** Generates the image folder once per (count, version) into the OS temp dir and reuses it. */
+async function imageFolder() {
+  const root = join(tmpdir(), `rocm-patch-loader-bench-v1-${imageCount}`);
+  const done = join(root, '.complete');
+  if (existsSync(done)) return root;
+  rmSync(root, { recursive: true, force: true });
+  for (const c of CLASSES) mkdirSync(join(root, c), { recursive: true });
+  process.stderr.write(`generating ${imageCount} ${SIDE}×${SIDE} JPEGs in ${root} (once) …\n`);
+  let seed = 12345;
+  const rand = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const jobs = [];
+  for (let i = 0; i < imageCount; i++) {
+    const label = i % CLASSES.length;
+    const rgb = Buffer.alloc(SIDE * SIDE * 3);
+    const [r0, g0, b0] = [rand() * 255, rand() * 255, rand() * 255];
+    const f = 4 + rand() * 20;
+    for (let y = 0; y < SIDE; y++) {
+      for (let x = 0; x < SIDE; x++) {
+        let v;
+        if (label === 0) v = Math.sin(Math.hypot(x - 128, y - 128) / f);
+        else if (label === 1) v = Math.sin(x / f);
+        else if (label === 2) v = Math.sign(Math.sin(x / f) * Math.sin(y / f));
+        else v = rand() * 2 - 1;
+        const p = (y * SIDE + x) * 3;
+        const n = (rand() - 0.5) * 40;
+        rgb[p] = Math.max(0, Math.min(255, r0 * (0.5 + 0.5 * v) + n));
+        rgb[p + 1] = Math.max(0, Math.min(255, g0 * (0.5 - 0.5 * v) + n));
+        rgb[p + 2] = Math.max(0, Math.min(255, b0 + 60 * v + n));
+      }
+    }
+    const file = join(root, CLASSES[label], `${String(i).padStart(5, '0')}.jpg`);
+    jobs.push(
+      sharp(rgb, { raw: { width: SIDE, height: SIDE, channels: 3 } })
+        .jpeg({ quality: 90 })
+        .toFile(file),
+    );
+    if (jobs.length >= 16) await Promise.all(jobs.splice(0));
+  }
+  await Promise.all(jobs);
+  writeFileSync(done, '');
+  return root;
+}
+
+function checkBatch(batch, expected) {
+  const { shape } = batch.image;
+  if (shape.length !== 4 || shape[1] !== 3 || shape[2] !== OUT || shape[3] !== OUT || shape[0] > expected) {
+    throw new Error(`unexpected batch shape [${shape}]`);
+  }
+  return shape[0];
+}
+
+/** One warm-up pass of a few batches (starts the persistent workers), then one timed epoch. */
+async function measureLoader(root, numWorkers, runtime) {
+  const loader = new DataLoader({
+    dataset: new ImageFolderDataset({ root, size: OUT, sharpConcurrency: 1 }),
+    batchSize,
+    shuffle: true,
+    seed: 1,
+    numWorkers,
+    runtime,
+    persistentWorkers: true,
+  });
+  try {
+    let warm = 0;
+    for await (const _ of loader) if (++warm === 3) break;
+    const start = performance.now();
+    let samples = 0;
+    for await (const batch of loader) samples += checkBatch(batch, batchSize);
+    const seconds = (performance.now() - start) / 1000;
+    if (samples !== imageCount)
+      throw new Error(`the epoch delivered ${samples} samples, expected ${imageCount}`);
+    return { samples, seconds, samplesPerSecond: samples / seconds };
+  } finally {
+    await loader.close();
+  }
+}
+
+/** The same work as a tfjs-data pipeline: generator of files → decode+resize (sharp) → normalise (tf ops) → batch → prefetch. */
+async function measureTfjs(root) {
+  await tf.setBackend('cpu');
+  const files = new ImageFolderDataset({ root, size: OUT, sharpConcurrency: 1 }).samples;
+  const mean = tf.tensor1d([0.485, 0.456, 0.406]);
+  const std = tf.tensor1d([0.229, 0.224, 0.225]);
+  const dataset = tf.data
+    .generator(function* () {
+      for (const [path, label] of files) yield { path, label };
+    })
+    .mapAsync(async ({ path, label }) => {
+      const pixels = await sharp(path)
+        .resize(OUT, OUT, { fit: 'fill' })
+        .removeAlpha()
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer();
+      return { pixels: new Int32Array(pixels), label };
+    })
+    .map(({ pixels, label }) => ({
+      xs: tf.tidy(() =>
+        tf
+          .tensor3d(pixels, [OUT, OUT, 3], 'int32')
+          .toFloat()
+          .div(255)
+          .sub(mean)
+          .div(std)
+          .transpose([2, 0, 1]),
+      ),
+      ys: label,
+    }))
+    .batch(batchSize)
+    .prefetch(2);
+  const run = async (limit) => {
+    let samples = 0;
+    const it = await dataset.iterator();
+    while (true) {
+      const step = await it.next();
+      if (step.done) break;
+      const xs = step.value.xs;
+      if (xs.shape[1] !== 3 || xs.shape[2] !== OUT)
+        throw new Error(`unexpected tfjs batch shape [${xs.shape}]`);
+      samples += xs.shape[0];
+      tf.dispose(step.value);
+      if (samples >= limit) break;
+    }
+    return samples;
+  };
+  await run(3 * batchSize);
+  const start = performance.now();
+  const samples = await run(Number.POSITIVE_INFINITY);
+  const seconds = (performance.now() - start) / 1000;
+  tf.dispose([mean, std]);
+  if (samples !== imageCount)
+    throw new Error(`the tfjs epoch delivered ${samples} samples, expected ${imageCount}`);
+  return { samples, seconds, samplesPerSecond: samples / seconds };
+}
+
+const root = await imageFolder();
+const results = [];
+for (const numWorkers of workerCounts) {
+  for (const runtime of numWorkers === 0 ? ['inline'] : ['thread', 'process']) {
+    const r = await measureLoader(root, numWorkers, runtime === 'inline' ? 'thread' : runtime);
+    results.push({ pipeline: '@rocm-patch/loader', runtime, numWorkers, ...r });
+    process.stderr.write(`  loader ${runtime} ×${numWorkers}: ${r.samplesPerSecond.toFixed(1)} samples/s\n`);
+  }
+}
+const tfjsResult = await measureTfjs(root);
+results.push({ pipeline: 'tfjs-data', runtime: 'main thread', numWorkers: 0, ...tfjsResult });
+
+const baseline = results.find((r) => r.pipeline === '@rocm-patch/loader' && r.numWorkers === 0);
+for (const r of results) r.vsNumWorkers0 = baseline ? r.samplesPerSecond / baseline.samplesPerSecond : null;
+
+const cores = availableParallelism();
+const rows = results.map((r) => [
+  r.pipeline,
+  r.runtime,
+  String(r.numWorkers),
+  r.samplesPerSecond.toFixed(1),
+  r.vsNumWorkers0 === null ? '–' : `${r.vsNumWorkers0.toFixed(2)}×`,
+]);
+const header = ['pipeline', 'runtime', 'workers', 'samples/s', 'vs numWorkers 0'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+console.log(
+  `\n${imageCount} JPEGs ${SIDE}×${SIDE} → ${OUT}×${OUT} CHW float32, batch ${batchSize}; ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; sharp.concurrency(1)\n`,
+);
+console.log(line(header));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const row of rows) console.log(line(row));
+
+const best = (workers) =>
+  Math.max(
+    ...results
+      .filter((r) => r.pipeline === '@rocm-patch/loader' && r.numWorkers === workers)
+      .map((r) => r.samplesPerSecond),
+  );
+const ratios = {};
+for (const n of workerCounts.filter((n) => n > 0))
+  ratios[`workers${n}/workers0`] = baseline ? best(n) / baseline.samplesPerSecond : null;
+const bestLoader = Math.max(
+  ...results.filter((r) => r.pipeline === '@rocm-patch/loader').map((r) => r.samplesPerSecond),
+);
+ratios['bestLoader/tfjsData'] = bestLoader / tfjsResult.samplesPerSecond;
+const target =
+  cores >= 16
+    ? { rule: '8 workers ≥ 6× numWorkers 0', ratio: ratios['workers8/workers0'] ?? null, need: 6 }
+    : cores >= 2
+      ? { rule: '2 workers ≥ 1.7× numWorkers 0', ratio: ratios['workers2/workers0'] ?? null, need: 1.7 }
+      : { rule: 'none on 1 core', ratio: null, need: null };
+target.met = target.ratio === null || target.need === null ? null : target.ratio >= target.need;
+console.log(
+  '\nratios:',
+  Object.entries(ratios)
+    .map(([k, v]) => `${k} ${v?.toFixed(2)}×`)
+    .join(', '),
+);
+console.log(
+  `target (${target.rule}): ${target.met === null ? 'not measured' : target.met ? 'met' : 'NOT met'}`,
+);
+console.log(
+  `\n${JSON.stringify({ benchmark: '@rocm-patch/loader imagefolder', images: imageCount, batchSize, size: OUT, cores, node: process.version, results, ratios, target })}`,
+);
