@@ -67,7 +67,7 @@ function amdName(arch: string | null, pciDeviceId: string | null): string {
   const row =
     (arch ? archKnowledge(arch) : undefined) ?? (pciDeviceId ? archKnowledgeByPciId(pciDeviceId) : undefined);
   return row
-    ? `AMD ${arch ?? row.arch} GPU (one of: ${row.names.join(', ')})`
+    ? `AMD ${arch ?? row.arch} GPU (${row.names[0]}${row.names.length > 1 ? ' or similar' : ''})`
     : `AMD GPU ${arch ?? pciDeviceId ?? ''}`.trim();
 }
 

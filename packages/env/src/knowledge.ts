@@ -68,7 +68,7 @@ const GFX1036_OVERRIDE =
   'https://github.com/ROCm/Tensile/issues/1907 (gfx1036 ISA identical to gfx1030; override 10.3.0 unofficial)';
 const PRE_VEGA =
   'https://github.com/ROCm/tensorflow-upstream/issues/1305 (gfx8 unsupported since ROCm 4.0); https://github.com/xuhuisheng/rocm-gfx803/issues/22 (ROC_ENABLE_PRE_VEGA=1)';
-const OVERRIDE_SEMANTICS =
+export const OVERRIDE_SEMANTICS =
   'libhsakmt topology.c (ROCT-Thunk-Interface): HSA_OVERRIDE_GFX_VERSION / HSA_OVERRIDE_GFX_VERSION_<node> = major.minor.stepping';
 
 const CONV_HANG: KnownProblem = {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { archOfGfxVersion } from './arch.js';
 import { relevantEnv } from './env-vars.js';
-import { type ArchKnowledge, archKnowledge } from './knowledge.js';
+import { type ArchKnowledge, archKnowledge, OVERRIDE_SEMANTICS } from './knowledge.js';
 import type { DetectionReport, EnvPlan, Finding, GpuInfo, PlanEntry } from './types.js';
 
 export interface PlanOptions {
@@ -19,8 +19,6 @@ export interface PlanOptions {
 
 const SRC_ROCR_VISIBLE =
   'ROCR-Runtime docs, environment variables (ROCR_VISIBLE_DEVICES): https://rocm.docs.amd.com/projects/ROCR-Runtime/en/latest/api-reference/environment_variables.html';
-const SRC_OVERRIDE =
-  'libhsakmt topology.c (ROCT-Thunk-Interface): HSA_OVERRIDE_GFX_VERSION and HSA_OVERRIDE_GFX_VERSION_<node>';
 const SRC_MIOPEN_DIRS =
   'MIOpen docs: kernel cache (MIOPEN_CUSTOM_CACHE_DIR, default ~/.cache/miopen) and user performance database (MIOPEN_USER_DB_PATH, default ~/.config/miopen): https://rocm.docs.amd.com/projects/MIOpen/en/latest/';
 const SRC_ALLOC =
@@ -41,7 +39,13 @@ interface Treatment {
 }
 
 function describe(gpu: GpuInfo): string {
-  return `AMD GPU ${gpu.index} (${gpu.name}, ${gpu.arch ?? 'unknown arch'})`;
+  const arch = gpu.arch ?? 'unknown arch';
+  return `AMD GPU ${gpu.index} (${gpu.name.includes(arch) ? gpu.name : `${gpu.name}, ${arch}`})`;
+}
+
+/** The sources of an override entry, without repeats. */
+function overrideSources(row: ArchKnowledge | undefined): string {
+  return [...new Set([OVERRIDE_SEMANTICS, ...(row?.sources ?? [])])].join('; ');
 }
 
 function treat(gpu: GpuInfo, report: DetectionReport, findings: Finding[]): Treatment {
@@ -251,7 +255,7 @@ export function planEnvironment(report: DetectionReport, options: PlanOptions = 
         'HSA_OVERRIDE_GFX_VERSION',
         t.override!,
         `${t.evidence}; ${t.gpu.arch} runs the ${archOfGfxVersion(t.override!)} kernels (same for every visible GPU)`,
-        [SRC_OVERRIDE, ...(t.row?.sources ?? [])].join('; '),
+        overrideSources(t.row),
       );
     } else {
       for (const t of needing) {
@@ -268,7 +272,7 @@ export function planEnvironment(report: DetectionReport, options: PlanOptions = 
           `HSA_OVERRIDE_GFX_VERSION_${t.gpu.kfdNode}`,
           t.override!,
           `${t.evidence}; visible GPUs need different treatment, so the override is per KFD node (needs a libhsakmt that reads per-node overrides)`,
-          [SRC_OVERRIDE, ...(t.row?.sources ?? [])].join('; '),
+          overrideSources(t.row),
         );
       }
     }

@@ -35,7 +35,7 @@ describe('main (in process)', () => {
       {
         index: 0,
         vendor: 'amd',
-        name: 'AMD gfx1010 GPU (one of: Radeon RX 5600 XT, Radeon RX 5700, Radeon RX 5700 XT)',
+        name: 'AMD gfx1010 GPU (Radeon RX 5600 XT or similar)',
         arch: 'gfx1010',
         family: 'RDNA1',
         integrated: false,
