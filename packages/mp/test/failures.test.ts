@@ -111,8 +111,9 @@ describe('process workers', () => {
   it('a timed-out worker that ignores SIGTERM is killed with SIGKILL after the grace period', async () => {
     const p = pool({ runtime: 'process', killGraceMs: 200 });
     const pid = await pidOf(p);
-    const error = await rejection(p.run('spinIgnoringSigterm', undefined, { timeoutMs: 150 }));
+    const error = await rejection(p.run('spinIgnoringSigterm', undefined, { timeoutMs: 300 }));
     expect(error).toBeInstanceOf(TaskTimeoutError);
+    expect(isAlive(pid)).toBe(true); // SIGTERM was sent and ignored
     expect(await waitFor(() => !isAlive(pid), 3000)).toBe(true);
     expect(await pidOf(p)).not.toBe(pid);
   });
