@@ -35,6 +35,24 @@ describe.each(runtimes)('%s workers', (runtime) => {
     expect(p.workers[0]?.restarts).toBe(1);
   });
 
+  it('replaces a worker that dies while idle', async () => {
+    const p = pool({ runtime });
+    expect(await p.run('exitSoon', 5)).toBe('bye');
+    await waitFor(() => p.workers[0]?.restarts === 1, 5000);
+    expect(p.workers[0]?.restarts).toBe(1);
+    expect(await p.run('add', { a: 3, b: 4 })).toBe(7);
+  });
+
+  it('an uncaught error thrown later by a task crashes the worker and is reported', async () => {
+    const p = pool({ runtime });
+    const error = (await rejection(p.run('throwLater', 'late failure'))) as WorkerCrashError;
+    expect(error).toBeInstanceOf(WorkerCrashError);
+    expect(error).toMatchObject({ workerId: 0, exitCode: 1, taskName: 'throwLater', duringLoad: false });
+    // Threads report the error itself; a process prints it on the inherited stderr and exits with code 1.
+    if (runtime === 'thread') expect(String((error.cause as Error).message)).toBe('late failure');
+    expect(await p.run('add', { a: 1, b: 1 })).toBe(2);
+  });
+
   it('stops replacing a worker after maxRestarts crashes', async () => {
     const p = pool({ runtime, maxRestarts: 1 });
     await expect(p.run('exit', 1)).rejects.toBeInstanceOf(WorkerCrashError);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createPool,
@@ -7,7 +8,7 @@ import {
   setupMultiprocessing,
   TaskError,
 } from '../src/index.js';
-import { rejection, runtimes, tasksModule } from './helpers.js';
+import { isAlive, rejection, runtimes, tasksModule } from './helpers.js';
 
 const pools: Pool[] = [];
 function pool(options: Partial<Parameters<typeof createPool>[0]> & { runtime: 'thread' | 'process' }): Pool {
@@ -101,6 +102,20 @@ describe.each(runtimes)('%s pool', (runtime) => {
     expect(a.env.MP_TEST_VAR).toBe('from-option');
     expect(b.env.MP_TEST_VAR).toBe('from-parent');
     expect(a.env.ROCM_PATCH_MP_WORKER).toBeNull();
+  });
+
+  it('closes through Symbol.asyncDispose, and accepts the module as a path', async () => {
+    const p = createPool({
+      module: fileURLToPath(tasksModule),
+      runtime,
+      size: 1,
+    });
+    expect(await p.run('add', { a: 1, b: 2 })).toBe(3);
+    const pid = p.workers[0]?.pid;
+    await p[Symbol.asyncDispose]();
+    expect(p.workers[0]?.state).toBe('idle');
+    if (pid !== undefined) expect(isAlive(pid)).toBe(false);
+    await expect(p.run('add', { a: 1, b: 2 })).rejects.toBeInstanceOf(PoolClosedError);
   });
 
   it('rejects tasks after close and finishes queued ones before closing', async () => {
