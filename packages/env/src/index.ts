@@ -21,6 +21,7 @@ export {
 export { parseRocmSmi, type RocmSmiCard, type RocmSmiResult } from './parse-rocm-smi.js';
 export { parseRocminfo, type RocminfoAgent, type RocminfoResult } from './parse-rocminfo.js';
 export { type PlanOptions, planEnvironment } from './plan.js';
+export { runtimeArch } from './runtime-arch.js';
 export {
   appliedEnvironment,
   loadedGpuRuntimes,

@@ -543,3 +543,37 @@ describe('an arch the table does not know', () => {
     expect(ids(plan.findings)).toEqual(['unknown-arch']);
   });
 });
+
+describe('rocBLAS library file names', () => {
+  it('give the archs whatever the naming of the release', () => {
+    const lib = '/opt/rocm/lib/rocblas/library';
+    const root = makeTree({
+      '/opt/rocm/.info/version': '6.1.0-82\n',
+      [`${lib}/TensileLibrary_Type_HH_Contraction_l_Ailk_Bljk_Cijk_Dijk_gfx1030.co`]: '',
+      [`${lib}/TensileLibrary_lazy_gfx1100.dat`]: '',
+      [`${lib}/TensileLibrary_gfx803.co`]: '',
+      [`${lib}/Kernels.so-000-gfx90a-xnack-.hsaco`]: '',
+      [`${lib}/Kernels.so-000-gfx908:xnack+.hsaco`]: '',
+      [`${lib}/TensileManifest.txt`]: '',
+      [`${lib}/gfx9999-notes.txt`]: '',
+    });
+    expect(detect({ root, env: {}, commands: false }).rocm?.supportedArchs).toEqual([
+      'gfx1030',
+      'gfx1100',
+      'gfx803',
+      'gfx908',
+      'gfx90a',
+    ]);
+  });
+});
+
+describe('integrated GPUs without a table entry', () => {
+  it('are told by a small VRAM carve-out and a large GTT', () => {
+    const { report } = analyse({
+      ...cpuNode(0),
+      ...amdGpu({ node: 1, renderMinor: 128, gfx: 110502, deviceId: 0x1234, vram: 1 * GIB, gtt: 24 * GIB }),
+      ...amdGpu({ node: 2, renderMinor: 129, gfx: 110502, deviceId: 0x1235, vram: 2 * GIB, gtt: 6 * GIB }),
+    });
+    expect(report.gpus.map((g) => g.integrated)).toEqual([true, false]);
+  });
+});
