@@ -1,8 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { TransferListItem } from 'node:worker_threads';
-import { type ResourceLimits, Worker } from 'node:worker_threads';
+import { type ResourceLimits, type TransferListItem, Worker } from 'node:worker_threads';
 import {
   type BootstrapConfig,
   isProtocolMessage,
@@ -57,7 +56,8 @@ export interface WorkerHandle {
   unref(): void;
 }
 
-// Debugger flags would make every worker try to bind the parent's inspector port.
+// Process workers get the parent's Node options (loaders such as --import keep working), but not the
+// debugger flags, which would make every worker try to bind the parent's inspector port.
 function inheritedExecArgv(): string[] {
   return process.execArgv.filter((arg) => !/^--(inspect|debug)/.test(arg));
 }
@@ -70,7 +70,8 @@ function spawnThread(spec: WorkerSpec, events: WorkerEvents): WorkerHandle {
   const worker = new Worker(bootstrapPath(), {
     workerData: { [WORKER_DATA_KEY]: spec.config },
     env: spec.env,
-    execArgv: inheritedExecArgv(),
+    // execArgv left out: a thread inherits its parent's options as they are, whereas passing them would
+    // refuse per-process flags such as --max-old-space-size (ERR_WORKER_INVALID_EXEC_ARGV).
     name: `${spec.config.poolName}#${spec.config.id}`,
     ...(spec.resourceLimits ? { resourceLimits: spec.resourceLimits } : {}),
   });

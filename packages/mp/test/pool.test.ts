@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createPool,
@@ -8,7 +10,7 @@ import {
   setupMultiprocessing,
   TaskError,
 } from '../src/index.js';
-import { isAlive, rejection, runtimes, tasksModule } from './helpers.js';
+import { fixture, isAlive, rejection, runtimes, tasksModule } from './helpers.js';
 
 const pools: Pool[] = [];
 function pool(options: Partial<Parameters<typeof createPool>[0]> & { runtime: 'thread' | 'process' }): Pool {
@@ -164,6 +166,17 @@ describe.each(runtimes)('%s pool', (runtime) => {
     expect(await p.run('add', { a: 1, b: 2 })).toBe(3);
     await expect.poll(() => p.workers.every((w) => w.state === 'idle'), { timeout: 5000 }).toBe(true);
     expect(await p.run('count')).toBe(1); // a fresh worker: module state started over
+  });
+});
+
+describe('parent Node options', () => {
+  it('starts thread and process workers when the parent runs with per-process flags', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--max-old-space-size=300', fileURLToPath(fixture('exec-argv.mjs'))],
+      { timeout: 15_000 },
+    );
+    expect(JSON.parse(stdout)).toEqual({ thread: 42, process: 42 });
   });
 });
 
