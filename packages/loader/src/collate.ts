@@ -5,8 +5,32 @@ export interface CollatedFields {
   [field: string]: Tensor | CollatedFields;
 }
 
-/** What the default collate returns; `indices` holds the dataset indices of the batch's samples, in order. */
-export type Batch = CollatedFields & { indices: Int32Array };
+/**
+ * What the default collate returns when the item type is not known; `indices` holds the dataset indices
+ * of the batch's samples, in order.
+ */
+export interface Batch {
+  [field: string]: Tensor | CollatedFields | Int32Array;
+  indices: Int32Array;
+}
+
+/** The type of one collated field, from the type of that field in the items. */
+export type CollatedField<V> = V extends number
+  ? Tensor<Int32Array | Float64Array>
+  : V extends bigint
+    ? Tensor<BigInt64Array>
+    : V extends TypedArray
+      ? Tensor<V>
+      : V extends Tensor<infer D>
+        ? Tensor<D>
+        : V extends readonly unknown[]
+          ? { [K in keyof V as K extends `${number}` ? K : never]: CollatedField<V[K]> }
+          : V extends object
+            ? { [K in keyof V]: CollatedField<V[K]> }
+            : never;
+
+/** What the default collate makes of items of type T; the generic Batch when T is not known (a module reference). */
+export type Collated<T> = unknown extends T ? Batch : CollatedField<T> & { indices: Int32Array };
 
 /** A collate function: items (in batch order) and their dataset indices to a batch object. */
 export type CollateFn<T = unknown, B extends object = object> = (items: T[], indices: Int32Array) => B;
@@ -37,7 +61,7 @@ export function defaultCollate(items: readonly unknown[], indices: Int32Array | 
     );
   }
   const fields = collateObject(items, idx, '');
-  return Object.assign(fields, { indices: idx });
+  return Object.assign(fields, { indices: idx }) as Batch;
 }
 
 function collateObject(values: readonly unknown[], idx: Int32Array, path: string): CollatedFields {

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { createPool, TaskTimeoutError, WorkerCrashError } from '@rocm-patch/mp';
 import { builtFileUrl } from './built-file.js';
-import { type Batch, defaultCollate } from './collate.js';
+import { type Collated, defaultCollate } from './collate.js';
 import {
   type DatasetKind,
   datasetKind,
@@ -30,12 +30,12 @@ import { createShmDir, removeShmDir, unpackFromFile } from './shm.js';
 
 type Pool = ReturnType<typeof createPool>;
 
-export interface DataLoaderOptions<B extends object = Batch> {
+export interface DataLoaderOptions<T = unknown, B extends object = Collated<T>> {
   /**
    * A map-style or iterable dataset instance (numWorkers 0, or a built-in dataset, which knows how workers
    * rebuild it), or a module reference { module, export, args } from which every worker builds its own.
    */
-  dataset: MapDataset | IterableDataset | ModuleRef;
+  dataset: MapDataset<T> | IterableDataset<T> | ModuleRef;
   /** Samples per batch (default 1). */
   batchSize?: number;
   /** Reshuffle every epoch with a permutation derived from (seed, epoch) (default false). */
@@ -47,7 +47,7 @@ export interface DataLoaderOptions<B extends object = Batch> {
   /** Drop the last, incomplete batch (default false). */
   dropLast?: boolean;
   /** (items, indices) => batch; a function with numWorkers 0, a module reference to a function with workers. */
-  collate?: ((items: unknown[], indices: Int32Array) => B) | ModuleRef;
+  collate?: ((items: T[], indices: Int32Array) => B) | ModuleRef;
   /** Worker count; 0 loads in the calling thread (default 0, or what patchDataLoader set). */
   numWorkers?: number;
   /** Batches in flight per worker (default 2): at most prefetchFactor × numWorkers are loaded ahead. */
@@ -79,7 +79,9 @@ const MAX_ATTEMPTS = 4;
  * Loads batches from a dataset, in parallel workers when numWorkers > 0. `for await (const batch of loader)`
  * runs one epoch; each iteration advances the epoch (or set it with setEpoch).
  */
-export class DataLoader<B extends object = Batch> implements AsyncIterable<B & { indices: Int32Array }> {
+export class DataLoader<T = unknown, B extends object = Collated<T>>
+  implements AsyncIterable<B & { indices: Int32Array }>
+{
   readonly batchSize: number;
   readonly numWorkers: number;
   readonly prefetchFactor: number;
@@ -90,7 +92,7 @@ export class DataLoader<B extends object = Batch> implements AsyncIterable<B & {
   readonly timeoutMs: number | undefined;
   readonly dropLast: boolean;
 
-  readonly #options: DataLoaderOptions<B>;
+  readonly #options: DataLoaderOptions<T, B>;
   readonly #key = randomUUID();
   readonly #datasetRef: NormalisedRef | null;
   readonly #collate: Collate | null;
@@ -110,7 +112,7 @@ export class DataLoader<B extends object = Batch> implements AsyncIterable<B & {
   #iterating = false;
   #closed = false;
 
-  constructor(options: DataLoaderOptions<B>) {
+  constructor(options: DataLoaderOptions<T, B>) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
     const defaults = loaderDefaults();
     this.#options = options;

@@ -1,4 +1,11 @@
-export { type Batch, type CollatedFields, type CollateFn, defaultCollate } from './collate.js';
+export {
+  type Batch,
+  type Collated,
+  type CollatedField,
+  type CollatedFields,
+  type CollateFn,
+  defaultCollate,
+} from './collate.js';
 export {
   DataLoader,
   type DataLoaderOptions,

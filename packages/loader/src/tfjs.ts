@@ -1,4 +1,3 @@
-import type { DataLoader } from './dataloader.js';
 import { isTensor, type Tensor } from './tensor.js';
 
 /** The part of the @tensorflow/tfjs namespace toTfDataset uses (so this package does not depend on tfjs). */
@@ -26,7 +25,7 @@ export interface ToTfDatasetOptions {
  * tensors; every other typed array becomes float32 (TF.js's only other numeric dtype).
  */
 export function toTfDataset<D>(
-  loader: DataLoader<object>,
+  loader: AsyncIterable<object>,
   tf: TfLike<D>,
   options: ToTfDatasetOptions = {},
 ): D {
@@ -86,7 +85,7 @@ export function toTfDataset<D>(
         return { done: false, value };
       },
       async return() {
-        await it.return(undefined);
+        await it.return?.(undefined);
         return { done: true, value: undefined };
       },
     };

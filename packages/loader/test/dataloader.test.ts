@@ -1,7 +1,6 @@
 // The DataLoader in the calling thread (numWorkers 0): ordering, epochs, errors and options.
 import { describe, expect, it } from 'vitest';
 import {
-  type Batch,
   BatchTimeoutError,
   DataLoader,
   DistributedSampler,
@@ -14,7 +13,7 @@ import {
 import { collect, fixture } from './helpers.js';
 
 const range = (n: number): MapDataset<{ x: number }> => ({ length: n, getItem: (i) => ({ x: i }) });
-const order = (batches: Batch[]) => batches.flatMap((b) => [...b.indices]);
+const order = (batches: { indices: Int32Array }[]) => batches.flatMap((b) => [...b.indices]);
 
 describe('DataLoader, numWorkers 0', () => {
   it('yields batches in sampler order with indices, a short last batch unless dropLast', async () => {

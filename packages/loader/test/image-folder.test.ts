@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageFolderDataset } from '../src/image-folder.js';
-import { type Batch, DataLoader, type Tensor } from '../src/index.js';
+import { DataLoader } from '../src/index.js';
 import { collect, removeDir, tempDir } from './helpers.js';
 
 const root = tempDir();
@@ -58,9 +58,9 @@ describe('ImageFolderDataset', () => {
   });
 
   it('decodes in loader workers (threads and processes)', async () => {
-    const inline = (await collect(
+    const inline = await collect(
       new DataLoader({ dataset: new ImageFolderDataset({ root, size: 8 }), batchSize: 4 }),
-    )) as Batch[];
+    );
     for (const runtime of ['thread', 'process'] as const) {
       const loader = new DataLoader({
         dataset: new ImageFolderDataset({ root, size: 8 }),
@@ -68,13 +68,13 @@ describe('ImageFolderDataset', () => {
         numWorkers: 2,
         runtime,
       });
-      const batches = (await collect(loader)) as Batch[];
-      expect(batches.map((b) => (b.image as Tensor).shape)).toEqual([
+      const batches = await collect(loader);
+      expect(batches.map((b) => b.image.shape)).toEqual([
         [4, 3, 8, 8],
         [3, 3, 8, 8],
       ]);
       expect(batches).toEqual(inline);
-      expect([...batches.flatMap((b) => [...(b.label as Tensor).data])]).toEqual([0, 0, 0, 1, 1, 1, 1]);
+      expect(batches.flatMap((b) => [...b.label.data])).toEqual([0, 0, 0, 1, 1, 1, 1]);
     }
   });
 

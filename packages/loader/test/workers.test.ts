@@ -21,7 +21,7 @@ const probe = (options: Record<string, unknown>) => ({
 });
 const field = (batches: Batch[], key: string) =>
   batches.flatMap((b) => [...(b[key] as Tensor).data].map(Number));
-const order = (batches: Batch[]) => batches.flatMap((b) => [...b.indices]);
+const order = (batches: { indices: Int32Array }[]) => batches.flatMap((b) => [...b.indices]);
 const runtimes = ['thread', 'process'] as const;
 const dir = tempDir();
 afterAll(() => removeDir(dir));
