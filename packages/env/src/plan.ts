@@ -168,17 +168,23 @@ function checkContradictions(current: Record<string, string>, amd: GpuInfo[], fi
       fix: 'Set only one of them (HIP_VISIBLE_DEVICES on AMD).',
     });
   }
-  for (const name of ['ROCR_VISIBLE_DEVICES', 'HIP_VISIBLE_DEVICES']) {
+  // HIP_VISIBLE_DEVICES counts among the GPUs ROCR_VISIBLE_DEVICES left.
+  const rocrList =
+    current.ROCR_VISIBLE_DEVICES === undefined ? null : parseIndexList(current.ROCR_VISIBLE_DEVICES);
+  const counts = {
+    ROCR_VISIBLE_DEVICES: amd.length,
+    HIP_VISIBLE_DEVICES: rocrList ? rocrList.length : amd.length,
+  };
+  for (const name of ['ROCR_VISIBLE_DEVICES', 'HIP_VISIBLE_DEVICES'] as const) {
     const value = current[name];
     if (value === undefined || amd.length === 0) continue;
-    const list = parseIndexList(value);
-    const bad = list?.filter((i) => i >= amd.length) ?? [];
+    const bad = parseIndexList(value)?.filter((i) => i >= counts[name]) ?? [];
     if (bad.length > 0) {
       findings.push({
         id: 'visible-devices-out-of-range',
         severity: 'warning',
-        message: `${name}=${value} names device(s) ${bad.join(', ')}, but there are ${amd.length} AMD GPU(s)`,
-        fix: `Use indices 0..${amd.length - 1} (see the GPU list).`,
+        message: `${name}=${value} names device(s) ${bad.join(', ')}, but ${counts[name]} AMD GPU(s) are there to choose from`,
+        fix: `Use indices 0..${counts[name] - 1} (see the GPU list).`,
       });
     }
   }
@@ -289,34 +295,42 @@ export function planEnvironment(report: DetectionReport, options: PlanOptions = 
       }
     }
 
+    // One entry or finding per arch, naming every visible GPU that has it.
+    const byArch = new Map<string, { row: ArchKnowledge; gpus: GpuInfo[] }>();
     for (const t of treatments) {
       if (!t.row) continue;
-      for (const [name, value] of Object.entries(t.row.requiredEnv)) {
+      const group = byArch.get(t.row.arch) ?? { row: t.row, gpus: [] };
+      group.gpus.push(t.gpu);
+      byArch.set(t.row.arch, group);
+    }
+    for (const { row, gpus } of byArch.values()) {
+      const which = gpus.map(describe).join(', ');
+      for (const [name, value] of Object.entries(row.requiredEnv)) {
         want(
           name,
           value,
-          `${t.row.arch} is pre-Vega: the ROCm runtime ignores it unless this is set`,
-          t.row.sources.join('; '),
+          `${row.arch} is pre-Vega: the ROCm runtime ignores it unless this is set`,
+          row.sources.join('; '),
         );
       }
-      if (t.row.noModernSupport) {
+      if (row.noModernSupport) {
         findings.push({
           id: 'no-modern-support',
           severity: 'warning',
-          message: `${describe(t.gpu)}: ${t.row.rocmKernels}`,
+          message: `${which}: ${row.rocmKernels}`,
           fix: 'Use an old ROCm (3.x) or a community gfx803 build; expect no fixes. The CPU or another GPU is the supported path.',
         });
       }
-      for (const problem of t.row.problems) {
+      for (const problem of row.problems) {
         if (problem.remedy.kind === 'env') {
           for (const [name, value] of Object.entries(problem.remedy.env)) {
-            want(name, value, `${t.row.arch}: ${problem.summary}`, problem.source);
+            want(name, value, `${row.arch}: ${problem.summary}`, problem.source);
           }
         } else {
           findings.push({
             id: problem.id,
             severity: 'warning',
-            message: `${describe(t.gpu)}: ${problem.summary}`,
+            message: `${which}: ${problem.summary}`,
             fix: `${problem.remedy.detail} (enableAllPatches() from @rocm-patch/all does it)`,
           });
         }
@@ -344,18 +358,13 @@ export function planEnvironment(report: DetectionReport, options: PlanOptions = 
       const why = home
         ? `the defaults under ${home} are not writable`
         : 'HOME is not set, so the defaults (~/.config/miopen, ~/.cache/miopen) are unusable';
-      want(
-        'MIOPEN_USER_DB_PATH',
-        join(base, 'userdb'),
-        `MIOpen keeps tuning results here; ${why}`,
-        SRC_MIOPEN_DIRS,
-      );
-      want(
-        'MIOPEN_CUSTOM_CACHE_DIR',
-        join(base, 'cache'),
-        `MIOpen caches compiled kernels here; ${why}`,
-        SRC_MIOPEN_DIRS,
-      );
+      const dirs = [
+        ['MIOPEN_USER_DB_PATH', join(base, 'userdb'), `MIOpen keeps tuning results here; ${why}`],
+        ['MIOPEN_CUSTOM_CACHE_DIR', join(base, 'cache'), `MIOpen caches compiled kernels here; ${why}`],
+      ] as const;
+      // A directory the user chose already answers the question: no conflict over it.
+      for (const [name, dir, reason] of dirs)
+        if (!(name in current)) want(name, dir, reason, SRC_MIOPEN_DIRS);
     }
   }
 

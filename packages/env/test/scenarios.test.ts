@@ -97,6 +97,12 @@ describe('two identical gfx1010 cards', () => {
     ]);
   });
 
+  it('get one finding per known problem, naming both', () => {
+    const hangs = plan.findings.filter((f) => f.id === 'miopen-conv-hang');
+    expect(hangs).toHaveLength(1);
+    expect(hangs[0]!.message).toMatch(/^AMD GPU 0 .*, AMD GPU 1 .*: MIOpen convolutions hang/);
+  });
+
   it('share one global override and nothing pins them', () => {
     expect(entry(plan, 'HSA_OVERRIDE_GFX_VERSION')?.value).toBe('10.3.0');
     expect(plan.entries.some((e) => /^HSA_OVERRIDE_GFX_VERSION_\d/.test(e.name))).toBe(false);
@@ -372,12 +378,37 @@ describe('contradictory and meaningless variables', () => {
   });
 });
 
+describe('visibility indices', () => {
+  it('HIP_VISIBLE_DEVICES counts among the GPUs ROCR_VISIBLE_DEVICES left', () => {
+    const tree = {
+      ...cpuNode(0),
+      ...amdGpu({ node: 1, renderMinor: 128, gfx: 110000, deviceId: 0x744c, vram: 24 * GIB }),
+      ...amdGpu({ node: 2, renderMinor: 129, gfx: 110000, deviceId: 0x744c, vram: 24 * GIB }),
+      ...rocm('6.0.0-1', ['gfx1100']),
+    };
+    expect(
+      ids(analyse(tree, homeEnv({ ROCR_VISIBLE_DEVICES: '1', HIP_VISIBLE_DEVICES: '0' })).plan.findings),
+    ).toEqual([]);
+    const { plan } = analyse(tree, homeEnv({ ROCR_VISIBLE_DEVICES: '1', HIP_VISIBLE_DEVICES: '1' }));
+    expect(plan.findings.map((f) => f.message)).toEqual([
+      'HIP_VISIBLE_DEVICES=1 names device(s) 1, but 1 AMD GPU(s) are there to choose from',
+    ]);
+  });
+});
+
 describe('MIOpen directories', () => {
   const tree = {
     ...cpuNode(0),
     ...amdGpu({ node: 1, renderMinor: 128, gfx: 110000, deviceId: 0x744c, vram: 24 * GIB }),
     ...rocm('6.0.0-1', ['gfx1100']),
   };
+
+  it('a directory the user chose is not fought over', () => {
+    const { plan } = analyse(tree, { PATH: '/bin', MIOPEN_USER_DB_PATH: '/data/miopen-db' });
+    expect(entry(plan, 'MIOPEN_USER_DB_PATH')).toBeUndefined();
+    expect(entry(plan, 'MIOPEN_CUSTOM_CACHE_DIR')?.action).toBe('set');
+    expect(ids(plan.findings)).toEqual([]);
+  });
 
   it('go to a writable temporary place when HOME is unusable', () => {
     const home = makeTree({ '/file': 'x' });
