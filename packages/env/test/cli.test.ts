@@ -150,6 +150,14 @@ describe('the rocm-patch-env bin (dist/cli.mjs)', () => {
     expect(r.stderr).toBe('rocm-patch-env: command not found: no-such-command-rocm-patch\n');
   });
 
+  it('exec: 126 when the command cannot be executed', () => {
+    const root = makeTree({ '/bin/not-executable': '#!/bin/sh\necho hi\n' });
+    const file = join(root, 'bin', 'not-executable');
+    const r = cli(['exec', '--root', root, '--', file]);
+    expect(r.status).toBe(126);
+    expect(r.stderr).toBe(`rocm-patch-env: permission denied: ${file}\n`);
+  });
+
   it('exec: a child killed by a signal gives 128 + its number', () => {
     const r = cli([
       'exec',
