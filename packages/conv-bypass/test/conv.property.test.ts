@@ -60,6 +60,23 @@ describe.each(initial.availableIsas)('CPU kernel %s', (isa) => {
     );
   });
 
+  it('matches the reference on 3×3 stride-1 depthwise (the fused row kernel and its edges)', () => {
+    setCpuIsa(isa);
+    fc.assert(
+      fc.property(
+        convCase({ depthwiseOnly: true, maxSpatial: 12 }).map((c) => ({
+          ...c,
+          wShape: [c.wShape[0], 1, 3, 3] as Shape4,
+          opts: { ...c.opts, stride: [(c.opts.stride as [number, number])[0], 1] as [number, number] },
+        })),
+        (c) => {
+          if (paramsOf(c)) checkAll(c, true);
+        },
+      ),
+      { numRuns: 40, seed: 6 },
+    );
+  });
+
   it('matches the reference past every cache block (M > MC, N > NC, K > KC) and on edge tiles', () => {
     setCpuIsa(isa);
     // K·R·S = 40·9 = 360 > KC = 256; K = 136 > MC; P·Q = 23·25 = 575 > NC = 512; nothing divides evenly.

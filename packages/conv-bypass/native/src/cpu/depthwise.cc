@@ -36,8 +36,35 @@ std::vector<TapColumns> ColumnTable(const ConvParams& p) {
 ROCM_PATCH_MULTIVERSION void ForwardPlane(const ConvParams& p, const TapColumns* cols, const float* plane,
                                           const float* wk, float b0, float* out) {
   const int64_t sw = p.stride_w;
+  // 3×3 stride-1 rows whose three input rows are all inside: one pass with all nine taps over the
+  // columns where every tap is inside, instead of nine read-modify-write passes.
+  const bool fused = p.r == 3 && p.s == 3 && sw == 1;
+  const int64_t tlo = fused ? std::max({cols[0].lo, cols[1].lo, cols[2].lo}) : 0;
+  const int64_t thi = fused ? std::min({cols[0].hi, cols[1].hi, cols[2].hi}) : 0;
   for (int64_t op = 0; op < p.p; ++op) {
     float* __restrict row = out + op * p.q;
+    const int64_t ih0 = op * p.stride_h - p.pad_top;
+    if (fused && tlo < thi && ih0 >= 0 && ih0 + 2 * p.dilation_h < p.h) {
+      const float* a[9];
+      for (int r = 0; r < 3; ++r)
+        for (int s = 0; s < 3; ++s) a[r * 3 + s] = plane + (ih0 + r * p.dilation_h) * p.w + cols[s].iw0;
+      const float w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5], w6 = wk[6], w7 = wk[7],
+                  w8 = wk[8];
+      const float *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5], *a6 = a[6], *a7 = a[7],
+                  *a8 = a[8];
+      for (int64_t t = tlo; t < thi; ++t)
+        row[t] = b0 + w0 * a0[t] + w1 * a1[t] + w2 * a2[t] + w3 * a3[t] + w4 * a4[t] + w5 * a5[t] + w6 * a6[t] +
+                 w7 * a7[t] + w8 * a8[t];
+      for (int64_t t = 0; t < p.q; ++t) {  // the edge columns, where some taps fall in the padding
+        if (t == tlo) t = thi;
+        if (t >= p.q) break;
+        float sum = b0;
+        for (int i = 0; i < 9; ++i)
+          if (t >= cols[i % 3].lo && t < cols[i % 3].hi) sum += wk[i] * a[i][t];
+        row[t] = sum;
+      }
+      continue;
+    }
     for (int64_t t = 0; t < p.q; ++t) row[t] = b0;
     for (int64_t r = 0; r < p.r; ++r) {
       const int64_t ih = op * p.stride_h - p.pad_top + r * p.dilation_h;
