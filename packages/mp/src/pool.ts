@@ -12,7 +12,7 @@ import {
 import { PoolClosedError, TaskError, TaskTimeoutError, WorkerCrashError } from './errors.js';
 import { hiddenGpuEnv } from './gpu.js';
 import type { Runtime, SerializedError, WorkerMessage } from './protocol.js';
-import { spawnWorker, type WorkerHandle } from './worker-handle.js';
+import { bootstrapPath, spawnWorker, type WorkerHandle } from './worker-handle.js';
 
 export interface PoolOptions {
   /** The module whose exported functions are the tasks: a file URL (string or URL) or a file path. */
@@ -92,6 +92,13 @@ interface Slot {
 }
 
 let poolCounter = 0;
+
+const RESOURCE_LIMITS = [
+  'maxYoungGenerationSizeMb',
+  'maxOldGenerationSizeMb',
+  'codeRangeSizeMb',
+  'stackSizeMb',
+];
 
 function moduleUrl(module: unknown): string {
   if (typeof module === 'function') {
@@ -177,6 +184,7 @@ export class Pool {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
     const defaults = currentDefaults();
     this.module = moduleUrl(options.module);
+    bootstrapPath(); // a missing bootstrap (a broken install or build) is reported here, not per task
     this.runtime = checkRuntime(options.runtime ?? defaults.runtime, 'options.runtime');
     this.size = checkInteger(options.size ?? defaults.size, 'options.size', 1, 1024);
     const hideGpus = checkBoolean(options.hideGpus ?? defaults.hideGpus, 'options.hideGpus');
@@ -205,6 +213,18 @@ export class Pool {
     if (options.resourceLimits !== undefined) {
       if (typeof options.resourceLimits !== 'object' || options.resourceLimits === null) {
         throw new TypeError('options.resourceLimits must be an object');
+      }
+      for (const [key, value] of Object.entries(options.resourceLimits)) {
+        if (!RESOURCE_LIMITS.includes(key)) {
+          throw new TypeError(
+            `options.resourceLimits.${key} is not a resource limit (${RESOURCE_LIMITS.join(', ')})`,
+          );
+        }
+        if (value !== undefined && (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))) {
+          throw new RangeError(
+            `options.resourceLimits.${key} must be a positive number of MB, got ${String(value)}`,
+          );
+        }
       }
       if (this.runtime === 'process') {
         for (const key of Object.keys(options.resourceLimits)) {

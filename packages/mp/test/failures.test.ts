@@ -102,6 +102,17 @@ describe.each(runtimes)('%s workers', (runtime) => {
   });
 });
 
+describe('thread workers', () => {
+  it('a worker past its resourceLimits heap is reported as a crash and replaced', async () => {
+    const p = pool({ runtime: 'thread', resourceLimits: { maxOldGenerationSizeMb: 16 } });
+    const error = (await rejection(p.run('exhaustHeap'))) as WorkerCrashError;
+    expect(error).toBeInstanceOf(WorkerCrashError);
+    expect(error.taskName).toBe('exhaustHeap');
+    expect((error.cause as { code?: string }).code).toBe('ERR_WORKER_OUT_OF_MEMORY');
+    expect(await p.run('add', { a: 1, b: 1 })).toBe(2);
+  });
+});
+
 describe('process workers', () => {
   it('a worker killed by SIGSEGV rejects its task with the signal and is replaced', async () => {
     const p = pool({ runtime: 'process' });

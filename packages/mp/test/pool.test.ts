@@ -228,6 +228,12 @@ describe('argument checks', () => {
       /only supported by the thread/,
     );
     expect(make({ env: { A: 1 } })).toThrow(/options\.env\.A must be a string/);
+    expect(make({ resourceLimits: { maxOldGenerationSizeMb: -1 } })).toThrow(
+      /options\.resourceLimits\.maxOldGenerationSizeMb must be a positive number/,
+    );
+    expect(make({ resourceLimits: { heapMb: 1 } })).toThrow(
+      /options\.resourceLimits\.heapMb is not a resource limit/,
+    );
     const p = pool({ runtime: 'thread', persistent: false });
     await expect(p.run('')).rejects.toThrow(TypeError);
     await expect(p.run('echo', 1, { worker: 1 })).rejects.toThrow(/options\.worker must be between 0 and 0/);
