@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPool, type Pool, type PoolOptions, TaskTimeoutError, WorkerCrashError } from '../src/index.js';
 import { fixture, isAlive, rejection, runtimes, tasksModule, waitFor } from './helpers.js';
@@ -162,6 +163,19 @@ describe('process workers', () => {
     await q.terminate();
     await busy;
     expect(qpids.filter(isAlive)).toEqual([]);
+  });
+
+  it('an idle pool that was never closed lets the program exit, and its workers exit with it', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [fileURLToPath(fixture('forgotten-pool.mjs'))],
+      {
+        timeout: 15_000,
+      },
+    );
+    const pids = JSON.parse(stdout) as number[];
+    expect(pids).toHaveLength(2);
+    expect(await waitFor(() => !pids.some(isAlive), 5000)).toBe(true);
   });
 
   it('workers exit when their parent is killed with SIGKILL, idle or busy', async () => {
