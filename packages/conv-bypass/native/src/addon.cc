@@ -7,6 +7,9 @@
 #ifdef ROCM_PATCH_WITH_GPU
 #include "gpu/bindings.h"
 #endif
+#ifdef ROCM_PATCH_WITH_VENDOR
+#include "vendor/bindings.h"
+#endif
 
 namespace {
 
@@ -15,6 +18,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #ifdef ROCM_PATCH_WITH_GPU
   exports.Set("gpuBackend", Napi::String::New(env, ROCM_PATCH_GPU_BACKEND_NAME));
   rocm_patch::gpu::RegisterBindings(env, exports);
+#ifdef ROCM_PATCH_WITH_VENDOR
+  rocm_patch::vendor::RegisterBindings(env, exports);  // exports.vendor (MIOpen / cuDNN via dlopen)
+#endif
 #else
   exports.Set("gpuBackend", Napi::String::New(env, "none"));
 #endif

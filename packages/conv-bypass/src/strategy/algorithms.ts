@@ -25,7 +25,7 @@ function hostTensor(operand: ConvOperand, name: string): Tensor4 {
   return host;
 }
 
-function hostBias(bias: Float32Array | ConvOperand | undefined): Float32Array | undefined {
+export function hostBias(bias: Float32Array | ConvOperand | undefined): Float32Array | undefined {
   if (bias === undefined) return undefined;
   const host = toHost(bias, 'bias');
   return host instanceof Float32Array ? host : host.data;
@@ -52,7 +52,8 @@ export function publicApiAlgorithm(name: AlgorithmName, device: Device): ConvAlg
   return {
     name,
     forward(x, w, geometry, bias) {
-      const b = host ? hostBias(bias) : (bias as Float32Array | undefined);
+      // The bias is K floats: a DeviceTensor bias is downloaded (the conv API takes a Float32Array).
+      const b = hostBias(bias);
       return conv2d(operand(x, 'x'), operand(w, 'w'), {
         ...options(geometry, device),
         ...(b ? { bias: b } : {}),

@@ -1,5 +1,6 @@
 import { loadNativeVendor } from '../vendor/native-vendor.js';
 import { cpuAlgorithm } from './algorithms.js';
+import { detectGpu } from './gpu-algorithms.js';
 import type { Capabilities } from './types.js';
 
 /**
@@ -20,9 +21,3 @@ export function detectCapabilities(): Capabilities {
   return capabilities;
 }
 
-/** The GPU of this process and our algorithms for it (the GPU backend of issue 5 plugs in here). */
-function detectGpu():
-  | { info: NonNullable<Capabilities['gpu']>; algorithms: Capabilities['algorithms'] }
-  | undefined {
-  return undefined;
-}
