@@ -2,7 +2,9 @@
 # ${ROCM_PATCH_ADDON_TARGET} exists.
 #
 # ROCM_PATCH_GPU (environment or -D): auto (default) | hip | cuda | off.
-#   auto: HIP when ROCm's hipcc and its runtime (libamdhip64) are found, else CUDA when nvcc is, else none.
+#   auto: HIP when ROCm's hipcc and its runtime (libamdhip64) are found and an AMD GPU driver is present
+#   (/dev/kfd) or nvcc is absent; else CUDA when nvcc is found; else none. (A machine with both
+#   toolchains and no AMD driver — e.g. CI with Debian's hipcc next to nvcc — builds CUDA.)
 # ROCM_PATCH_HIP_TARGETS: AMD targets, ';' or ',' separated (default: RDNA1/2/3 and the gfx90c APU).
 # ROCM_PATCH_CUDA_ARCHS: NVIDIA architectures (default 80;90, plus PTX of the last for newer GPUs).
 #
@@ -79,7 +81,7 @@ elseif(_rp_gpu STREQUAL "cuda")
   endif()
   set(_rp_backend cuda)
 elseif(_rp_gpu STREQUAL "auto")
-  if(_rp_have_hip)
+  if(_rp_have_hip AND (EXISTS /dev/kfd OR NOT _rp_have_cuda))
     set(_rp_backend hip)
   elseif(_rp_have_cuda)
     set(_rp_backend cuda)
@@ -101,7 +103,8 @@ if(_rp_backend STREQUAL "hip")
   foreach(t IN LISTS _rp_hip_targets)
     list(APPEND _rp_flags --offload-arch=${t})
   endforeach()
-  set(_rp_compiler ${ROCM_PATCH_HIPCC})
+  # hipcc picks its platform from HIP_PLATFORM (and would use nvcc when it is on PATH): pin AMD.
+  set(_rp_compiler ${CMAKE_COMMAND} -E env HIP_PLATFORM=amd ${ROCM_PATCH_HIPCC})
   set(_rp_desc "hip (${ROCM_PATCH_HIPCC}; targets ${_rp_hip_targets})")
 else()
   set(_rp_flags -x cu -std=c++17 -O3 -Xcompiler=-fPIC,-fvisibility=hidden -I${CMAKE_CURRENT_SOURCE_DIR}/src)

@@ -48,6 +48,7 @@ __device__ __forceinline__ bool in_range(int v, int n) { return static_cast<unsi
 template <class Cfg, class Problem>
 __global__ void __launch_bounds__(Cfg::NT, Cfg::MINB) igemm_kernel(Problem prob, float* __restrict__ ws) {
   constexpr int BM = Cfg::BM, BN = Cfg::BN, BK = Cfg::BK, TM = Cfg::TM, TN = Cfg::TN;
+  static_assert(Cfg::NT % RP_WAVE == 0, "a block must be whole waves");
   __shared__ __align__(16) float As[2][BK][BM + kPad];
   __shared__ __align__(16) float Bs[2][BK][BN + kPad];
 

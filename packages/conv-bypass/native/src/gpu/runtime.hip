@@ -75,7 +75,7 @@ bool isAvailable(std::string* why) {
   const hipError_t err = hipGetDeviceCount(&count);
   if (err != hipSuccess) {
     (void)hipGetLastError();
-    if (why != nullptr) *why = std::string("no usable GPU: ") + hipGetErrorString(err);
+    if (why != nullptr) *why = std::string(hipGetErrorString(err)) + " (" + hipGetErrorName(err) + ")";
     return false;
   }
   if (count == 0) {

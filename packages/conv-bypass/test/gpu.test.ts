@@ -1,0 +1,212 @@
+// The GPU backend. Without a GPU only the "no GPU" contract is tested here; with one (the team's H100),
+// forward and both gradients are compared with the CPU backend and the float64 reference on random
+// shapes, and determinism, DeviceTensors, out-of-memory recovery and leaks are checked.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { conv2d, conv2dAsync, conv2dBackwardData, conv2dBackwardFilter } from '../src/conv.js';
+import { selectBackend } from '../src/dispatch.js';
+import { resolveParams } from '../src/geometry.js';
+import { DeviceTensor, gpu } from '../src/gpu/index.js';
+import type { ConvGeometryOptions, ConvParams, Tensor4 } from '../src/types.js';
+import { convCase, paramsOf, type Shape4, tensor } from './cases.js';
+import { refBackwardData, refBackwardFilter, refForward, relError } from './reference.js';
+
+const hasGpu = gpu.isAvailable();
+const TOL = 1e-4;
+
+describe.skipIf(hasGpu)('without a GPU', () => {
+  it("device: 'gpu' is a clear error and 'auto' runs on the CPU", () => {
+    const x = tensor([1, 2, 5, 5], 1);
+    const w = tensor([3, 2, 3, 3], 2);
+    expect(() => conv2d(x, w, { device: 'gpu' })).toThrow(/conv2d: device 'gpu' was requested but/);
+    expect(selectBackend('auto', 'conv2d').name).toBe('cpu');
+    const y = conv2d(x, w);
+    const p = resolveParams(x.shape, w.shape, {}, 't');
+    expect(relError(y.data, refForward(p, x.data, w.data))).toBeLessThan(TOL);
+  });
+
+  it('the gpu namespace reports why and refuses device tensors', () => {
+    expect(gpu.isAvailable()).toBe(false);
+    expect(gpu.unavailableReason()).toMatch(/\S/);
+    expect(() => gpu.info()).toThrow(/gpu\.info: no usable GPU/);
+    expect(() => gpu.upload(tensor([1, 1, 2, 2], 3))).toThrow(/gpu\.upload: no usable GPU/);
+    expect(['hip', 'cuda', 'none']).toContain(gpu.backend());
+  });
+});
+
+describe.skipIf(!hasGpu)('GPU convolution', () => {
+  const gpuOpts = (o: ConvGeometryOptions): ConvGeometryOptions => ({ ...o, device: 'gpu' });
+
+  it('reports the device', () => {
+    const info = gpu.info();
+    expect(info.name.length).toBeGreaterThan(0);
+    expect(['hip', 'cuda']).toContain(info.backend);
+    expect(info.arch).toMatch(/^(sm_\d+|gfx[0-9a-f]+)$/);
+    expect(info.memory).toBeGreaterThan(0);
+    expect([32, 64]).toContain(info.waveSize);
+    expect(selectBackend('auto', 'conv2d').name).toBe('gpu');
+  });
+
+  it('forward, backward-data and backward-filter match the CPU and the float64 reference on random shapes', () => {
+    fc.assert(
+      fc.property(convCase({ maxSpatial: 12 }), (c) => {
+        const p = paramsOf(c);
+        if (p === undefined) return;
+        const x = tensor(c.xShape, c.seed);
+        const w = tensor(c.wShape, c.seed + 1);
+        const dy = tensor([p.n, p.k, p.p, p.q], c.seed + 2);
+        const bias = tensor([1, 1, 1, p.k], c.seed + 3).data;
+        const y = conv2d(x, w, { ...gpuOpts(c.opts), bias });
+        expect(relError(y.data, refForward(p, x.data, w.data, bias))).toBeLessThan(TOL);
+        const yCpu = conv2d(x, w, { ...c.opts, bias, device: 'cpu' });
+        expect(relError(y.data, yCpu.data)).toBeLessThan(TOL);
+        const dx = conv2dBackwardData(dy, w, { ...gpuOpts(c.opts), inputShape: c.xShape });
+        expect(relError(dx.data, refBackwardData(p, dy.data, w.data))).toBeLessThan(TOL);
+        const dxCpu = conv2dBackwardData(dy, w, { ...c.opts, inputShape: c.xShape, device: 'cpu' });
+        expect(relError(dx.data, dxCpu.data)).toBeLessThan(TOL);
+        const dw = conv2dBackwardFilter(x, dy, { ...gpuOpts(c.opts), filterShape: c.wShape });
+        expect(relError(dw.data, refBackwardFilter(p, x.data, dy.data))).toBeLessThan(TOL);
+        const dwCpu = conv2dBackwardFilter(x, dy, { ...c.opts, filterShape: c.wShape, device: 'cpu' });
+        expect(relError(dw.data, dwCpu.data)).toBeLessThan(TOL);
+      }),
+      { numRuns: 150, seed: 5 },
+    );
+  });
+
+  it('matches the CPU on layer-sized shapes (tile edges, split-K, stride phases)', () => {
+    const cases: [Shape4, Shape4, ConvGeometryOptions][] = [
+      [[4, 64, 28, 28], [128, 64, 3, 3], { padding: 1 }],
+      [[2, 3, 67, 45], [16, 3, 7, 7], { stride: 2, padding: [3, 2, 1, 3] }],
+      [[2, 32, 20, 20], [64, 8, 3, 3], { groups: 4, dilation: 2, padding: 'same' }],
+      [[2, 512, 7, 7], [512, 512, 3, 3], { padding: 1 }],
+      [[1, 16, 33, 31], [16, 1, 5, 5], { groups: 16, stride: [2, 3], padding: 'same' }],
+    ];
+    for (const [xs, ws, o] of cases) {
+      const x = tensor(xs, 11);
+      const w = tensor(ws, 12);
+      const p = resolveParams(xs, ws, o, 't');
+      const dy = tensor([p.n, p.k, p.p, p.q], 13);
+      const cpu = { ...o, device: 'cpu' as const };
+      expect(relError(conv2d(x, w, gpuOpts(o)).data, conv2d(x, w, cpu).data)).toBeLessThan(TOL);
+      expect(
+        relError(
+          conv2dBackwardData(dy, w, { ...gpuOpts(o), inputShape: xs }).data,
+          conv2dBackwardData(dy, w, { ...cpu, inputShape: xs }).data,
+        ),
+      ).toBeLessThan(TOL);
+      expect(
+        relError(
+          conv2dBackwardFilter(x, dy, { ...gpuOpts(o), filterShape: ws }).data,
+          conv2dBackwardFilter(x, dy, { ...cpu, filterShape: ws }).data,
+        ),
+      ).toBeLessThan(TOL);
+    }
+  });
+
+  it('backward-filter is bit-identical across runs (split-K with a fixed-order reduction)', () => {
+    const x = tensor([16, 64, 56, 56], 21);
+    const dy = tensor([16, 64, 56, 56], 22);
+    const opts = { padding: 1, filterShape: [64, 64, 3, 3] as Shape4, device: 'gpu' as const };
+    const a = conv2dBackwardFilter(x, dy, opts).data;
+    const b = conv2dBackwardFilter(x, dy, opts).data;
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+  });
+
+  it('DeviceTensors round-trip, stay on the GPU through conv2d and both gradients, and dispose', async () => {
+    const xh = tensor([2, 8, 9, 9], 31);
+    const wh = tensor([6, 8, 3, 3], 32);
+    const p: ConvParams = resolveParams(xh.shape, wh.shape, { padding: 1 }, 't');
+    const x = gpu.upload(xh);
+    const w = gpu.upload(wh);
+    expect(x).toBeInstanceOf(DeviceTensor);
+    expect(Array.from(x.download().data)).toEqual(Array.from(xh.data));
+    const y = conv2d(x, w, { padding: 1 });
+    expect(y).toBeInstanceOf(DeviceTensor);
+    expect(y.shape).toEqual([2, 6, 9, 9]);
+    expect(relError(y.download().data, refForward(p, xh.data, wh.data))).toBeLessThan(TOL);
+    // mixed host/device operands, async twin
+    const y2 = await conv2dAsync(xh, w, { padding: 1 });
+    expect(relError(y2.download().data, y.download().data)).toBe(0);
+    const dx = conv2dBackwardData(y, w, { padding: 1, inputShape: xh.shape });
+    const dw = conv2dBackwardFilter(x, y, { padding: 1, filterShape: wh.shape });
+    const yh: Tensor4 = y.download();
+    expect(relError(dx.download().data, refBackwardData(p, yh.data, wh.data))).toBeLessThan(TOL);
+    expect(relError(dw.download().data, refBackwardFilter(p, xh.data, yh.data))).toBeLessThan(TOL);
+    // out: a DeviceTensor written in place
+    const out = gpu.empty([2, 6, 9, 9]);
+    const r = conv2d(x, w, { padding: 1, out: out as unknown as Tensor4 });
+    expect(r).toBe(out);
+    {
+      using scoped = gpu.upload(xh);
+      expect(scoped.disposed).toBe(false);
+    }
+    for (const t of [x, w, y, y2, dx, dw, out]) {
+      t.dispose();
+      t.dispose(); // idempotent
+      expect(t.disposed).toBe(true);
+    }
+    expect(() => x.download()).toThrow(/disposed/);
+    expect(() => conv2d(x, wh)).toThrow(/conv2d: the DeviceTensor was disposed/);
+    expect(() => conv2d(gpu.upload(xh), wh, { device: 'cpu' })).toThrow(/device 'cpu'/);
+  });
+
+  it('out of memory is a JS error naming the operation and shape, and the backend keeps working', () => {
+    const held: DeviceTensor[] = [];
+    let oom: unknown;
+    try {
+      for (let i = 0; i < 64 && oom === undefined; i++) {
+        try {
+          held.push(gpu.empty([1, 1, 32768, 65535])); // 8 GiB each until the device is full
+        } catch (error) {
+          oom = error;
+        }
+      }
+      expect(oom).toBeInstanceOf(Error);
+      expect((oom as { code?: string }).code).toBe('ERR_GPU_OUT_OF_MEMORY');
+      expect((oom as Error).message).toMatch(/cannot allocate \d+ bytes/);
+      // A conv that needs device memory now fails with a message naming it and its shape.
+      let convError: unknown;
+      try {
+        for (let i = 0; i < 64; i++) held.push(gpu.empty([1, 1, 1024, 65535])); // fill the rest
+      } catch {
+        // full
+      }
+      try {
+        conv2d(tensor([8, 16, 64, 64], 1), tensor([16, 16, 3, 3], 2), { device: 'gpu' });
+      } catch (error) {
+        convError = error;
+      }
+      if (convError !== undefined) {
+        expect((convError as Error).message).toMatch(/conv2d \(gpu, x=\[8,16,64,64\]/);
+        expect((convError as { code?: string }).code).toBe('ERR_GPU_OUT_OF_MEMORY');
+      }
+    } finally {
+      for (const t of held) t.dispose();
+    }
+    const x = tensor([1, 2, 5, 5], 41);
+    const w = tensor([3, 2, 3, 3], 42);
+    const p = resolveParams(x.shape, w.shape, {}, 't');
+    expect(relError(conv2d(x, w, { device: 'gpu' }).data, refForward(p, x.data, w.data))).toBeLessThan(TOL);
+  });
+
+  it('does not leak device memory across 10,000 calls', () => {
+    const x = tensor([2, 8, 16, 16], 51);
+    const w = tensor([8, 8, 3, 3], 52);
+    const xd = gpu.upload(x);
+    const run = (i: number) => {
+      if (i % 2 === 0) {
+        conv2d(x, w, { padding: 1, device: 'gpu' });
+      } else {
+        conv2d(xd, w, { padding: 1 }).dispose();
+      }
+    };
+    for (let i = 0; i < 20; i++) run(i);
+    gpu.releaseWorkspace();
+    const before = gpu.memoryInfo().free;
+    for (let i = 0; i < 10_000; i++) run(i);
+    gpu.releaseWorkspace();
+    const after = gpu.memoryInfo().free;
+    xd.dispose();
+    expect(before - after).toBeLessThanOrEqual(2 * 1024 * 1024); // allocator granularity only
+  });
+});
