@@ -1,0 +1,134 @@
+// Spawns the built CLI (dist/cli.mjs; turbo builds the package before its tests), as a user runs it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convBenchScript } from '../src/cli-main.js';
+import { gfx1010Tree, homeEnv } from './tree.js';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.mjs');
+const scratch = mkdtempSync(join(tmpdir(), 'rocm-patch-cli-'));
+
+function run(args: string[], env: NodeJS.ProcessEnv = homeEnv()) {
+  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env, timeout: 120_000 });
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: build the package first (npm run build)`);
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('usage', () => {
+  it('prints the usage with --help (exit 0) and without a command (exit 2)', () => {
+    const help = run(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/doctor[\s\S]*env[\s\S]*exec[\s\S]*bench/);
+    const none = run([]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/Usage: rocm-patch/);
+  });
+
+  it.each(['doctor', 'env', 'exec', 'bench'])('%s --help describes the command', (command) => {
+    const r = run([command, '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`Usage: rocm-patch ${command}`));
+  });
+
+  it('rejects unknown commands and options with exit 2, naming them', () => {
+    const cmd = run(['frobnicate']);
+    expect(cmd.status).toBe(2);
+    expect(cmd.stderr).toMatch(/unknown command frobnicate/);
+    const opt = run(['doctor', '--bogus']);
+    expect(opt.status).toBe(2);
+    expect(opt.stderr).toMatch(/--bogus/);
+    const shell = run(['env', '--shell', 'tcsh']);
+    expect(shell.status).toBe(2);
+    expect(shell.stderr).toMatch(/tcsh/);
+    const device = run(['bench', '--device', 'tpu']);
+    expect(device.status).toBe(2);
+    expect(device.stderr).toMatch(/--device must be cpu or gpu/);
+  });
+});
+
+describe('doctor', () => {
+  it('reports the GPU of the tree and passes the conv self-test on this machine', () => {
+    const r = run(['doctor', '--root', gfx1010Tree(), '--no-commands']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/gfx1010/);
+    expect(r.stdout).toMatch(/HSA_OVERRIDE_GFX_VERSION/);
+    expect(r.stdout).toMatch(/Conv self-test[\s\S]*cpu\s+ok[\s\S]*Conv self-test: passed/);
+    // Progress goes to stderr (plain lines here: not a terminal), stdout stays the report.
+    expect(r.stderr).toMatch(/conv self-test \d+\/\d+/);
+    expect(r.stderr).not.toMatch(/\r/);
+  });
+
+  it('--json prints one object: the env doctor fields plus the self-test', () => {
+    const r = run(['doctor', '--json', '--root', gfx1010Tree(), '--no-commands']);
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining(['gpus', 'rocm', 'nvidia', 'env', 'findings', 'plan', 'selfTest']),
+    );
+    expect(json.gpus[0].arch).toBe('gfx1010');
+    expect(json.selfTest.ok).toBe(true);
+    expect(json.selfTest.algorithms).toContain('cpu');
+    const cpu = json.selfTest.checks.filter((c: { algorithm: string }) => c.algorithm === 'cpu');
+    expect(cpu).toHaveLength(6); // 2 shapes × forward, backward-data, backward-filter
+    for (const c of cpu) {
+      expect(c.status).toBe('ok');
+      expect(c.against).toBe('reference');
+      expect(c.relError).toBeLessThan(1e-4);
+      expect(c.ms).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('--no-self-test skips it', () => {
+    const r = run(['doctor', '--no-commands', '--no-self-test']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Conv self-test: skipped/);
+  });
+});
+
+describe('env and exec', () => {
+  it('env prints the plan for a shell, and --json as JSON', () => {
+    const root = gfx1010Tree();
+    const sh = run(['env', '--root', root]);
+    expect(sh.status).toBe(0);
+    expect(sh.stdout).toMatch(/export HSA_OVERRIDE_GFX_VERSION=['"]?10\.3\.0/);
+    const json = run(['env', '--root', root, '--json']);
+    expect(json.status).toBe(0);
+    expect(JSON.stringify(JSON.parse(json.stdout))).toMatch(/HSA_OVERRIDE_GFX_VERSION/);
+    expect(run(['env', '--json', '--shell', 'fish']).status).toBe(2);
+  });
+
+  it('exec runs the command with the planned environment and passes its exit code on', () => {
+    const root = gfx1010Tree();
+    const r = run([
+      'exec',
+      '--root',
+      root,
+      '--',
+      process.execPath,
+      '-e',
+      'console.log(process.env.HSA_OVERRIDE_GFX_VERSION); process.exit(7)',
+    ]);
+    expect(r.stdout.trim()).toBe('10.3.0');
+    expect(r.status).toBe(7);
+  });
+
+  it('exec gives 127 for a command that does not exist, and 2 without a command', () => {
+    const missing = run(['exec', '--', 'rocm-patch-no-such-command']);
+    expect(missing.status).toBe(127);
+    expect(missing.stderr).toMatch(/command not found/);
+    expect(run(['exec']).status).toBe(2);
+  });
+});
+
+describe('bench', () => {
+  it('finds the benchmark of the installed conv-bypass', () => {
+    const script = convBenchScript();
+    expect(script).toMatch(/conv-bypass[\\/]bench[\\/]run\.mjs$/);
+  });
+});
