@@ -13,7 +13,8 @@ it('draws a redrawn bar on a terminal and ends the line when finished', () => {
   p.update(4, 'loss 0.5');
   p.finish('done');
   const text = chunks.join('');
-  expect(text).toMatch(/\r\x1b\[2Kepoch 1\/3 █+░* 1\/4 loss 0\.9/);
+  expect(text.startsWith('\r\u001b[2Kepoch 1/3 ')).toBe(true);
+  expect(text).toMatch(/epoch 1\/3 █+░* 1\/4 loss 0\.9/);
   expect(text).toMatch(/████████████████████████ 4\/4 done\n$/);
   expect(p.done).toBe(4);
 });
