@@ -565,6 +565,12 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
           { key: this.#key, epoch },
           this.timeoutMs === undefined ? { worker } : { worker, timeoutMs: this.timeoutMs },
         )
+        // Read a shared-memory batch file as soon as it arrives, so none is left behind if this batch is never consumed.
+        .then((value) =>
+          value.kind === 'batch' && value.file
+            ? { kind: 'batch' as const, batch: unpackFromFile(value.batch, value.file) }
+            : value,
+        )
         .then(
           (value) => ({ worker, settled: { ok: true, value } }),
           (error: unknown) => ({ worker, settled: { ok: false, error } }),
@@ -615,7 +621,7 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
         throw new SampleError(reply.failure, { workerId: worker, batchIndex, epoch });
       if (reply.kind === 'batch') {
         batchIndex++;
-        yield reply.file ? unpackFromFile(reply.batch, reply.file) : reply.batch;
+        yield reply.batch;
       }
     }
   }

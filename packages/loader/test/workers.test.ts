@@ -289,5 +289,19 @@ describe('DataLoader workers (process)', () => {
     expect(small).toEqual(await collect(new DataLoader(options)));
     expect((small[0]!.image as Tensor).data.buffer).not.toBe(small[0]!.indices.buffer); // under 1 MiB: IPC
     expect(ours()).toEqual([]);
+    // Iterable datasets too: 2 × 150,000 floats = 1.2 MB per batch.
+    const iterable = new DataLoader({
+      dataset: { module: fixture('range-iterable.mjs'), export: 'RangeIterable', args: [6, -1, 150_000] },
+      batchSize: 2,
+      numWorkers: 2,
+      runtime: 'process',
+    });
+    const streamed = (await collect(iterable)) as Batch[];
+    expect(streamed.map((b) => field([b], 'x'))).toEqual([[0, 2], [1, 3], [4], [5]]);
+    const data = streamed[0]!.data as Tensor;
+    expect(data.shape).toEqual([2, 150_000]);
+    expect([data.data[0], data.data[150_000]]).toEqual([0, 2]);
+    expect(data.data.buffer).toBe(streamed[0]!.indices.buffer);
+    expect(ours()).toEqual([]);
   });
 });
