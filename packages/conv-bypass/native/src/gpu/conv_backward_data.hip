@@ -11,12 +11,14 @@ namespace {
 using kern::Tile;
 using T128x128 = Tile<128, 128, 8, 8, 8, 2>;
 using T128x64 = Tile<128, 64, 8, 8, 4>;
+using T256x32 = Tile<256, 32, 8, 8, 4>;
 using T128x32 = Tile<128, 32, 8, 4, 4>;
 using T256x16 = Tile<256, 16, 8, 4, 4>;
 using T256x4 = Tile<256, 4, 4, 4, 4>;  // C/G ≤ 4, e.g. the gradient of an RGB input
 
 const TileCandidate kTiles[] = {
-    {128, 128, 8, 1.00, 2}, {128, 64, 8, 0.85, 3}, {128, 32, 8, 0.60, 4}, {256, 16, 8, 0.45, 4}, {256, 4, 4, 0.35, 8},
+    {128, 128, 8, 1.00, 2}, {128, 64, 8, 0.85, 3}, {256, 32, 8, 0.80, 2},
+    {128, 32, 8, 0.60, 4},  {256, 16, 8, 0.45, 4}, {256, 4, 4, 0.35, 8},
 };
 
 template <class Cfg>
@@ -57,12 +59,12 @@ Status conv2dBackwardData(const ConvGeometry& cg, const float* dy, const float* 
   const long long M = static_cast<long long>(g.N) * Hf * Wf;
   const long long Kt = static_cast<long long>(g.Kg) *
                        std::max(1, (g.R + g.sh - 1) / g.sh) * std::max(1, (g.S + g.sw - 1) / g.sw);
-  const int first = g.Cg <= 4 ? 4 : g.Cg <= 16 ? 3 : g.Cg <= 32 ? 2 : g.Cg <= 64 ? 1 : 0;
+  const int first = g.Cg <= 4 ? 5 : g.Cg <= 16 ? 4 : g.Cg <= 32 ? 2 : g.Cg <= 64 ? 1 : 0;
   // Split-K only for one phase (stride 1): the workspace planes assume one row count.
   const size_t wsRoom = kMaxSplitWorkspace;
-  const TileChoice ch = chooseTiles(kTiles + first, 5 - first, M, g.Cg, Kt, static_cast<long long>(g.G) * phases,
+  const TileChoice ch = chooseTiles(kTiles + first, 6 - first, M, g.Cg, Kt, static_cast<long long>(g.G) * phases,
                                     phases == 1 ? 1 << 20 : 1, wsRoom);
-  const int BK = first + ch.config == 4 ? 4 : 8;
+  const int BK = first + ch.config == 5 ? 4 : 8;
   prob.kchunk = static_cast<int>(((Kt + ch.splits - 1) / ch.splits + BK - 1) / BK * BK);
   const int splits = phases == 1 ? static_cast<int>((Kt + prob.kchunk - 1) / prob.kchunk) : 1;
   if (phases > 1) prob.kchunk = 1 << 30;
@@ -82,8 +84,9 @@ Status conv2dBackwardData(const ConvGeometry& cg, const float* dy, const float* 
   switch (first + ch.config) {
     case 0: err = launch<T128x128>(prob, M, g.Cg, z, ws); break;
     case 1: err = launch<T128x64>(prob, M, g.Cg, z, ws); break;
-    case 2: err = launch<T128x32>(prob, M, g.Cg, z, ws); break;
-    case 3: err = launch<T256x16>(prob, M, g.Cg, z, ws); break;
+    case 2: err = launch<T256x32>(prob, M, g.Cg, z, ws); break;
+    case 3: err = launch<T128x32>(prob, M, g.Cg, z, ws); break;
+    case 4: err = launch<T256x16>(prob, M, g.Cg, z, ws); break;
     default: err = launch<T256x4>(prob, M, g.Cg, z, ws); break;
   }
   if (err != hipSuccess || splits <= 1) return fromError(err, what);

@@ -10,12 +10,12 @@ namespace gpu {
 namespace {
 
 using kern::Tile;
-using T128x128 = Tile<128, 128, 16, 8, 8>;
+using T128x128 = Tile<128, 128, 16, 8, 8, 2>;
 using T64x64 = Tile<64, 64, 16, 4, 4>;
 using T32x64 = Tile<32, 64, 16, 4, 4>;  // few output channels (K/G ≤ 32)
 
 const TileCandidate kTiles[] = {
-    {128, 128, 16, 1.00, 1},
+    {128, 128, 16, 1.00, 2},
     {64, 64, 16, 0.70, 3},
     {32, 64, 16, 0.50, 6},
 };

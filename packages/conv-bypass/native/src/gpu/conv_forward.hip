@@ -13,15 +13,18 @@ using kern::Tile;
 // dimension, so every tile keeps BM ≥ 128 and only narrows BN.
 using T128x128 = Tile<128, 128, 8, 8, 8, 2>;
 using T128x64 = Tile<128, 64, 8, 8, 4>;
+using T256x32 = Tile<256, 32, 8, 8, 4>;
 using T128x32 = Tile<128, 32, 8, 4, 4>;
 using T256x16 = Tile<256, 16, 8, 4, 4>;
 
 const TileCandidate kTiles[] = {
     {128, 128, 8, 1.00, 2},
     {128, 64, 8, 0.85, 3},
+    {256, 32, 8, 0.80, 2},
     {128, 32, 8, 0.60, 4},
     {256, 16, 8, 0.45, 4},
 };
+constexpr int kTileCount = sizeof(kTiles) / sizeof(kTiles[0]);
 
 template <class Cfg, class P>
 hipError_t launch(const P& prob, long long M, int N, int zdim, float* ws) {
@@ -36,14 +39,15 @@ hipError_t launchConfig(int config, const P& prob, long long M, int N, int zdim,
   switch (config) {
     case 0: return launch<T128x128>(prob, M, N, zdim, ws);
     case 1: return launch<T128x64>(prob, M, N, zdim, ws);
-    case 2: return launch<T128x32>(prob, M, N, zdim, ws);
+    case 2: return launch<T256x32>(prob, M, N, zdim, ws);
+    case 3: return launch<T128x32>(prob, M, N, zdim, ws);
     default: return launch<T256x16>(prob, M, N, zdim, ws);
   }
 }
 
 // Skinny GEMMs never need the wide tiles: restrict the candidates to those not wider than 2·N.
 int firstCandidate(int N) {
-  if (N <= 16) return 3;
+  if (N <= 16) return 4;
   if (N <= 32) return 2;
   if (N <= 64) return 1;
   return 0;
@@ -69,7 +73,7 @@ Status forwardImplicit(const ConvGeometry& cg, const float* x, const float* w, c
   const long long Kt = static_cast<long long>(g.Cg) * g.R * g.S;
   const int first = firstCandidate(g.Kg);
   const TileChoice ch =
-      chooseTiles(kTiles + first, 4 - first, M, g.Kg, Kt, g.G, 32, kMaxSplitWorkspace);
+      chooseTiles(kTiles + first, kTileCount - first, M, g.Kg, Kt, g.G, 32, kMaxSplitWorkspace);
   const int config = first + ch.config;
   const int BK = 8;
   kern::FwdProblem prob;
@@ -133,7 +137,7 @@ Status forwardUnfold(const ConvGeometry& cg, const float* x, const float* w, con
     if (err != hipSuccess) return fromError(err, what);
     prob.Mc = Mc;
     prob.n0 = n0;
-    const TileChoice ch = chooseTiles(kTiles + first, 4 - first, Mc, g.Kg, prob.kchunk, g.G, 1, 0);
+    const TileChoice ch = chooseTiles(kTiles + first, kTileCount - first, Mc, g.Kg, prob.kchunk, g.G, 1, 0);
     err = launchConfig(first + ch.config, prob, Mc, g.Kg, g.G, nullptr);
     if (err != hipSuccess) return fromError(err, what);
   }

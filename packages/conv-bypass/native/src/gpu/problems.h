@@ -288,37 +288,43 @@ struct BwdDataProblem {
   };
 
   template <class Cfg>
-  struct BLoader {  // wt[(k·R + r)·S + s][c]; lanes along c (contiguous)
-    static constexpr int KR = Cfg::NT / Cfg::BN > 0 ? Cfg::NT / Cfg::BN : 1;
-    static constexpr int PER = (Cfg::BK + KR - 1) / KR;
-    int jl, kb, j;
+  struct BLoader {  // wt[(k·R + r)·S + s][c]; lanes along c (contiguous), one tap row k per thread
+    static constexpr int JLANES = Cfg::BN < 32 ? Cfg::BN : 32;
+    static constexpr int KROWS = Cfg::NT / JLANES;
+    static constexpr int PER = Cfg::BN / JLANES;
+    static_assert(KROWS >= Cfg::BK, "every tap row of the tile needs a thread row");
+    int jl, kb;
+    int col[PER];
     float v[PER];
     __device__ void init(const BwdDataProblem&, const Slice& sl, int j0, int tid) {
-      jl = tid % Cfg::BN;
-      kb = tid / Cfg::BN;
-      j = j0 + jl;
-      if (j >= sl.N) j = -1;
+      jl = tid % JLANES;
+      kb = tid / JLANES;
+#pragma unroll
+      for (int i = 0; i < PER; ++i) {
+        const int j = j0 + jl + i * JLANES;
+        col[i] = j < sl.N ? j : -1;
+      }
     }
     __device__ void load(const BwdDataProblem& p, const Slice& sl, int k0) {
       const Geo& G = p.geo;
-      const int nrs = sl.nr * sl.ns;
+      const int k = k0 + kb;
+      if (kb < Cfg::BK && k < sl.kend) {
+        const int nrs = sl.nr * sl.ns;
+        const int kc = k / nrs, rem = k - kc * nrs, ri = rem / sl.ns, si = rem - ri * sl.ns;
+        const int r = sl.r0 + ri * sl.rstep, s = sl.s0 + si * sl.sstep;
+        const float* row = p.wt + (((sl.g * G.Kg + kc) * G.R + r) * G.S + s) * G.Cg;
 #pragma unroll
-      for (int i = 0; i < PER; ++i) {
-        const int kk = kb + i * KR;
-        const int k = k0 + kk;
-        float val = 0.f;
-        if (kk < Cfg::BK && k < sl.kend && j >= 0) {
-          const int kc = k / nrs, rem = k - kc * nrs, ri = rem / sl.ns, si = rem - ri * sl.ns;
-          const int r = sl.r0 + ri * sl.rstep, s = sl.s0 + si * sl.sstep;
-          val = p.wt[(((sl.g * G.Kg + kc) * G.R + r) * G.S + s) * G.Cg + j];
-        }
-        v[i] = val;
+        for (int i = 0; i < PER; ++i) v[i] = col[i] >= 0 ? row[col[i]] : 0.f;
+      } else {
+#pragma unroll
+        for (int i = 0; i < PER; ++i) v[i] = 0.f;
       }
     }
     __device__ void store(float (&Bs)[Cfg::BK][Cfg::BN + kPad]) const {
+      if (kb < Cfg::BK) {
 #pragma unroll
-      for (int i = 0; i < PER; ++i)
-        if (kb + i * KR < Cfg::BK) Bs[kb + i * KR][jl] = v[i];
+        for (int i = 0; i < PER; ++i) Bs[kb][jl + i * JLANES] = v[i];
+      }
     }
   };
 
