@@ -245,7 +245,9 @@ try {
     console.log(JSON.stringify(result, null, 1));
   } else {
     const f = (v, d = 3) => v.toFixed(d).padStart(8);
-    console.log(`${info.name} (${info.arch}, ${info.backend}), cuDNN ${ref.cudnn}, torch ${ref.torch}, TF32 off`);
+    console.log(
+      `${info.name} (${info.arch}, ${info.backend}), cuDNN ${ref.cudnn}, torch ${ref.torch}, TF32 off`,
+    );
     console.log(
       'shape                      ok   ours-ig ours-unf    cudnn  pt-unf  ig/cdn pt/ig  ours-fb  cdn-fb  fb/cdn  xMB-ig',
     );
