@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { ImageFolderDataset } from '../dist/image-folder.mjs';
@@ -181,7 +182,30 @@ async function measureTfjs(root) {
   return { samples, seconds, samplesPerSecond: samples / seconds };
 }
 
+/**
+ * How many cores this process actually gets right now: `cores` threads spin for a while and the process's
+ * CPU time is divided by the wall time. On a machine shared with other work it is below `cores`, and no
+ * loader can scale past it: the figure is printed beside the results.
+ */
+async function availableCores(cores, ms = 1000) {
+  const code = `const end = Date.now() + ${ms}; let x = 0; while (Date.now() < end) x++; require('node:worker_threads').parentPort.postMessage(x);`;
+  const start = performance.now();
+  const before = process.cpuUsage();
+  await Promise.all(
+    Array.from(
+      { length: cores },
+      () =>
+        new Promise((resolve, reject) =>
+          new Worker(code, { eval: true }).once('message', resolve).once('error', reject),
+        ),
+    ),
+  );
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / (performance.now() - start);
+}
+
 const root = await imageFolder();
+const coresBefore = await availableCores(availableParallelism());
 const configs = workerCounts.flatMap((numWorkers) =>
   (numWorkers === 0 ? ['inline'] : ['thread', 'process']).map((runtime) => ({ numWorkers, runtime })),
 );
@@ -210,6 +234,7 @@ const baseline = results.find((r) => r.pipeline === '@rocm-patch/loader' && r.nu
 for (const r of results) r.vsNumWorkers0 = baseline ? r.samplesPerSecond / baseline.samplesPerSecond : null;
 
 const cores = availableParallelism();
+const coresAfter = await availableCores(cores);
 const rows = results.map((r) => [
   r.pipeline,
   r.runtime,
@@ -220,10 +245,15 @@ const rows = results.map((r) => [
 const header = ['pipeline', 'runtime', 'workers', 'samples/s', 'vs numWorkers 0'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
 const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+const load = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ');
 console.log(
-  `\n${imageCount} JPEGs ${SIDE}×${SIDE} → ${OUT}×${OUT} CHW float32, batch ${batchSize}; ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; sharp.concurrency(1); loader: best of ${rounds} epochs, tfjs-data: 1 epoch; load average ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')}\n`,
+  `\n${imageCount} JPEGs ${SIDE}×${SIDE} → ${OUT}×${OUT} CHW float32, batch ${batchSize}; ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; sharp.concurrency(1)`,
+);
+console.log(`loader: best of ${rounds} epochs per configuration; tfjs-data: 1 epoch; load average ${load}`);
+console.log(
+  `cores this process got from ${cores} spinning threads: ${coresBefore.toFixed(2)} before the run, ${coresAfter.toFixed(2)} after\n`,
 );
 console.log(line(header));
 console.log(line(widths.map((w) => '-'.repeat(w))));
@@ -259,5 +289,5 @@ console.log(
   `target (${target.rule}): ${target.met === null ? 'not measured' : target.met ? 'met' : 'NOT met'}`,
 );
 console.log(
-  `\n${JSON.stringify({ benchmark: '@rocm-patch/loader imagefolder', images: imageCount, batchSize, size: OUT, cores, node: process.version, rounds, loadavg: loadavg(), results, ratios, target })}`,
+  `\n${JSON.stringify({ benchmark: '@rocm-patch/loader imagefolder', images: imageCount, batchSize, size: OUT, cores, node: process.version, rounds, loadavg: loadavg(), availableCores: { before: coresBefore, after: coresAfter }, results, ratios, target })}`,
 );
