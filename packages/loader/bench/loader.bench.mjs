@@ -288,6 +288,11 @@ console.log(
 console.log(
   `target (${target.rule}): ${target.met === null ? 'not measured' : target.met ? 'met' : 'NOT met'}`,
 );
+if (Math.min(coresBefore, coresAfter) < 0.9 * cores) {
+  console.log(
+    `note: other work held the CPU: ${cores} spinning threads got only ${Math.min(coresBefore, coresAfter).toFixed(2)} cores, so no configuration could scale past that; rerun on an idle machine to judge the target`,
+  );
+}
 console.log(
   `\n${JSON.stringify({ benchmark: '@rocm-patch/loader imagefolder', images: imageCount, batchSize, size: OUT, cores, node: process.version, rounds, loadavg: loadavg(), availableCores: { before: coresBefore, after: coresAfter }, results, ratios, target })}`,
 );
