@@ -234,8 +234,10 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
   /** Resolves the dataset (building it from its module reference: in worker 0 when there are workers). */
   ready(): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('this DataLoader is closed'));
-    this.#readyPromise ??= this.#resolveDataset().catch((error: unknown) => {
+    this.#readyPromise ??= this.#resolveDataset().catch(async (error: unknown) => {
       this.#readyPromise = null;
+      // Workers started to build the dataset are of no use now; a retry starts fresh ones.
+      await this.#releasePool(false);
       throw error;
     });
     return this.#readyPromise;

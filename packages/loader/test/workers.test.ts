@@ -257,8 +257,10 @@ describe('DataLoader workers (thread)', () => {
       dataset: { module: fixture('probe-dataset.mjs'), export: 'Nope' },
       numWorkers: 1,
     });
+    const before = threadCount();
     await expect(loader.ready()).rejects.toThrow(/has no export named 'Nope'/);
-    await loader.close();
+    expect(await eventually(() => threadCount() <= before)).toBe(true); // the worker that tried is gone
+    await expect(collect(loader)).rejects.toThrow(/has no export named 'Nope'/);
   });
 });
 
