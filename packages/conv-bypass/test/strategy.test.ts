@@ -287,3 +287,25 @@ describe('ConvRouter', () => {
     expect(() => router.run('test', forward(8), geometry, { strategy: 'nope' as never })).toThrow(TypeError);
   });
 });
+
+describe('ConvRouter: a probe that cannot run', () => {
+  it('is tried once per process, warns once, and the key stays on our kernel', async () => {
+    const warning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const igemm = fakeAlgorithm('implicit_gemm');
+    const vendor = fakeAlgorithm('vendor');
+    let attempts = 0;
+    const probe: ProbeFunction = async () => {
+      attempts += 1;
+      throw new Error('cannot start the probe process');
+    };
+    const capabilities = fakeGpuCapabilities({ implicit_gemm: igemm, vendor });
+    const router = routerWith(capabilities, { strategy: 'selective', probe });
+    for (let i = 0; i < 3; i++) router.run('test', forward(8), geometry);
+    await router.runAsync('test', forward(8), geometry);
+    expect(attempts).toBe(1);
+    expect([igemm.calls, vendor.calls]).toEqual([4, 0]);
+    expect(warning.mock.calls.filter(([message]) => String(message).includes('could not run'))).toHaveLength(
+      1,
+    );
+  });
+});

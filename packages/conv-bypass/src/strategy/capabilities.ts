@@ -20,4 +20,3 @@ export function detectCapabilities(): Capabilities {
   }
   return capabilities;
 }
-

@@ -163,11 +163,8 @@ export class ConvRouter {
     const { problem, key } = this.keyOf(operands, geometry);
     const strategy = options.strategy === undefined ? this.strategy : checkStrategy(options.strategy);
     const plan = this.plan(problem, key, strategy);
-    if (plan.probeVendor) {
-      this.probe(problem, key).catch((error: unknown) => {
-        process.emitWarning(`probe of ${key} failed to run: ${(error as Error).message}`);
-      });
-    }
+    // Fire and forget: probe() warns once if the probe cannot run at all.
+    if (plan.probeVendor) this.probe(problem, key).catch(() => {});
     return this.execute(kernelName, key, plan, operands, geometry, options.observe);
   }
 
@@ -182,7 +179,7 @@ export class ConvRouter {
     const chosen = options.strategy === undefined ? this.strategy : checkStrategy(options.strategy);
     let plan = this.plan(problem, key, chosen);
     if (plan.probeVendor) {
-      await this.probe(problem, key);
+      await this.probe(problem, key).catch(() => undefined); // a probe that cannot run leaves the key on ours
       plan = this.plan(problem, key, chosen);
     }
     return this.execute(kernelName, key, plan, operands, geometry, options.observe);
@@ -190,7 +187,7 @@ export class ConvRouter {
 
   /**
    * Probes the vendor path of a key in a separate process (once: concurrent callers share the probe) and
-   * records the outcome in the database.
+   * records the outcome in the database. Rejects only when the probe could not run at all.
    */
   probe(problem: ConvProblem, key: string): Promise<ProbeResult> {
     const known = this.entry(key)?.probe;
@@ -209,7 +206,19 @@ export class ConvRouter {
         }
         return result;
       });
-      pending.finally(() => this.probes.delete(key)).catch(() => {});
+      pending.then(
+        () => this.probes.delete(key),
+        (error: unknown) => {
+          // The probe process could not even start (not a vendor outcome): keep the failure so this
+          // process neither retries on every call nor uses the vendor path for the key; warn once.
+          process.emitWarning(
+            `the probe of ${key} could not run: ${(error as Error).message}; this key uses our kernels`,
+            {
+              code: 'ROCM_PATCH_PROBE_FAILED',
+            },
+          );
+        },
+      );
       this.probes.set(key, pending);
     }
     return pending;
