@@ -150,6 +150,17 @@ describe.skipIf(!hasGpu)('GPU convolution', () => {
     expect(() => conv2d(gpu.upload(xh), wh, { device: 'cpu' })).toThrow(/device 'cpu'/);
   });
 
+  it('refuses to dispose a DeviceTensor that a pending async call uses', async () => {
+    const x = gpu.upload(tensor([8, 32, 64, 64], 61));
+    const w = gpu.upload(tensor([32, 32, 3, 3], 62));
+    const pending = conv2dAsync(x, w, { padding: 1 });
+    expect(() => x.dispose()).toThrow(/in use by a pending GPU operation/);
+    expect(x.disposed).toBe(false);
+    const y = await pending;
+    expect(y.shape).toEqual([8, 32, 64, 64]);
+    for (const t of [x, w, y]) t.dispose();
+  });
+
   it('out of memory is a JS error naming the operation and shape, and the backend keeps working', () => {
     const held: DeviceTensor[] = [];
     let oom: unknown;
