@@ -11,7 +11,9 @@ import {
   DecisionDb,
   decisionKey,
   detectCapabilities,
+  gpu,
   makeProblem,
+  SafeConv2d,
 } from '@rocm-patch/conv-bypass';
 
 const caps = detectCapabilities();
@@ -110,9 +112,37 @@ for (const [xs, ws] of [
       .join(', ')}; host copies included)`,
   );
 }
+// SafeConv2d with DeviceTensor weight and input, on each GPU strategy: results stay on the GPU.
+const safe = {};
+{
+  const w = tensor([8, 4, 3, 3], 6);
+  const x = tensor([2, 4, 10, 10], 7);
+  const bias = new Float32Array(8).fill(0.1);
+  const g = { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 };
+  const y = caps.algorithms.cpu.forward(x, w, g, bias);
+  const dy = tensor(y.shape, 8);
+  const dx = caps.algorithms.cpu.backwardData(dy, w, x.shape, g);
+  const dw = caps.algorithms.cpu.backwardFilter(x, dy, w.shape, g);
+  for (const strategy of ['implicit_gemm', 'gpu_unfold', 'vendor']) {
+    const layer = new SafeConv2d({ weight: gpu.upload(w), bias, padding: 1, strategy, router });
+    const dY = layer.forward(gpu.upload(x));
+    const grads = layer.backward(gpu.upload(dy));
+    const onDevice = [dY, grads.dx, grads.dw].every((t) => typeof t.download === 'function');
+    const error = Math.max(
+      relError(dY.download().data, y.data),
+      relError(grads.dx.download().data, dx.data),
+      relError(grads.dw.download().data, dw.data),
+    );
+    safe[strategy] = { onDevice, error };
+    console.log(
+      `SafeConv2d ${strategy} with DeviceTensors: results on the GPU ${onDevice}, max rel error ${error.toExponential(2)}`,
+    );
+  }
+}
 console.log(
   JSON.stringify({
     check: 'gpu-strategy',
+    safeConv2d: safe,
     date: new Date().toISOString(),
     gpu: caps.gpu,
     vendor: caps.vendor,

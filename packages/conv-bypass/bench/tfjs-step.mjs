@@ -2,7 +2,8 @@
 // One TF.js training step (batch 32, 32×32×3 input, three conv layers of 32/64/64 channels: the
 // classic CIFAR-10 CNN) with the plain tfjs cpu backend and with the conv bypass patch (CPU, and GPU
 // when this build and machine have one), all in one run. Prints a table with ratios, then one JSON line.
-//   npm run bench:tfjs -w @rocm-patch/conv-bypass [-- --steps N]
+//   npm run bench:tfjs -w @rocm-patch/conv-bypass [-- --steps N] [--plain-steps N]
+// (plain tfjs-cpu takes tens of seconds per step: it runs --plain-steps steps, default 3)
 import { cpus } from 'node:os';
 import {
   configureConvBypass,
@@ -16,6 +17,11 @@ import * as tf from '@tensorflow/tfjs';
 const args = process.argv.slice(2);
 const stepsArg = args.indexOf('--steps');
 const steps = stepsArg >= 0 ? Number(args[stepsArg + 1]) : 5;
+const plainArg = args.indexOf('--plain-steps');
+const plainSteps = plainArg >= 0 ? Number(args[plainArg + 1]) : Math.min(steps, 3);
+if (!(Number.isInteger(steps) && steps >= 1 && Number.isInteger(plainSteps) && plainSteps >= 1)) {
+  throw new RangeError('--steps and --plain-steps must be positive integers');
+}
 const BATCH = 32;
 
 function buildModel() {
@@ -64,7 +70,7 @@ await tf.setBackend('cpu');
 const capabilities = detectCapabilities();
 const results = {};
 
-results.tfjs_cpu = await timeSteps(Math.max(1, Math.min(steps, 3)));
+results.tfjs_cpu = await timeSteps(plainSteps);
 
 configureConvBypass({ strategy: 'cpu' });
 let handle = enableMiopenBypass({ tf });
@@ -108,6 +114,7 @@ console.log(
     gpu: capabilities.gpu,
     batch: BATCH,
     steps,
+    plainSteps,
     results,
     speedup: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, base / r.ms])),
   }),

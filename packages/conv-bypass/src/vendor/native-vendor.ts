@@ -1,4 +1,5 @@
 import { resolveParams } from '../geometry.js';
+import { isDeviceTensor, upload } from '../gpu/device-tensor.js';
 import { addon } from '../native.js';
 import { toHost } from '../strategy/algorithms.js';
 import type {
@@ -34,7 +35,15 @@ function params(x: Shape4, w: Shape4, geometry: ConvGeometry, fn: string): ConvP
   return resolveParams(x, w, { ...geometry }, fn);
 }
 
-/** The vendor path as an algorithm over a binding (the native one, or a test's). */
+/** Results stay where the operands were: on the GPU when any operand is a DeviceTensor. */
+function placed(result: Tensor4, operands: readonly unknown[]): ConvOperand {
+  return operands.some((operand) => isDeviceTensor(operand)) ? upload(result) : result;
+}
+
+/**
+ * The vendor path as an algorithm over a binding (the native one, or a test's). The binding takes host
+ * buffers, so DeviceTensor operands are downloaded and the result uploaded again.
+ */
 export function vendorAlgorithm(binding: NativeVendorBinding): ConvAlgorithm {
   return {
     name: 'vendor',
@@ -50,7 +59,7 @@ export function vendorAlgorithm(binding: NativeVendorBinding): ConvAlgorithm {
         const plane = p.p * p.q;
         for (let i = 0; i < y.length; i++) y[i]! += b[Math.floor(i / plane) % p.k]!;
       }
-      return { data: y, shape: [p.n, p.k, p.p, p.q] };
+      return placed({ data: y, shape: [p.n, p.k, p.p, p.q] }, [x, w]);
     },
     backwardData(dy, w, inputShape, geometry) {
       const hdy = hostTensor(dy, 'dy');
@@ -58,7 +67,7 @@ export function vendorAlgorithm(binding: NativeVendorBinding): ConvAlgorithm {
       const p = params(inputShape, hw.shape, geometry, 'vendor conv2dBackwardData');
       const dx = new Float32Array(p.n * p.c * p.h * p.w);
       binding.backwardData(p, hdy.data, hw.data, dx);
-      return { data: dx, shape: [...inputShape] };
+      return placed({ data: dx, shape: [...inputShape] }, [dy, w]);
     },
     backwardFilter(x, dy, filterShape, geometry) {
       const hx = hostTensor(x, 'x');
@@ -66,7 +75,7 @@ export function vendorAlgorithm(binding: NativeVendorBinding): ConvAlgorithm {
       const p = params(hx.shape, filterShape, geometry, 'vendor conv2dBackwardFilter');
       const dw = new Float32Array(filterShape.reduce((a, b) => a * b, 1));
       binding.backwardFilter(p, hx.data, hdy.data, dw);
-      return { data: dw, shape: [...filterShape] };
+      return placed({ data: dw, shape: [...filterShape] }, [x, dy]);
     },
   };
 }
