@@ -66,6 +66,9 @@ __global__ void im2col_kernel(kern::Geo g, const float* __restrict__ x, float* _
   }
 }
 
+int g_forceConfig = -1;
+int g_forceSplits = 0;
+
 Status forwardImplicit(const ConvGeometry& cg, const float* x, const float* w, const float* bias, bool relu, float* y,
                        size_t* extraBytes, const std::string& what) {
   const kern::Geo g = toGeo(cg);
@@ -74,7 +77,10 @@ Status forwardImplicit(const ConvGeometry& cg, const float* x, const float* w, c
   const int first = firstCandidate(g.Kg);
   const TileChoice ch =
       chooseTiles(kTiles + first, kTileCount - first, M, g.Kg, Kt, g.G, 32, kMaxSplitWorkspace);
-  const int config = first + ch.config;
+  TileChoice ch2 = ch;
+  if (g_forceConfig >= 0) ch2.config = std::max(0, std::min(g_forceConfig, kTileCount - 1) - first);
+  if (g_forceSplits > 0) ch2.splits = g_forceSplits;
+  const int config = first + ch2.config;
   const int BK = 8;
   kern::FwdProblem prob;
   prob.geo = g;
@@ -83,7 +89,7 @@ Status forwardImplicit(const ConvGeometry& cg, const float* x, const float* w, c
   prob.bias = bias;
   prob.y = y;
   prob.relu = relu ? 1 : 0;
-  prob.kchunk = static_cast<int>(((Kt + ch.splits - 1) / ch.splits + BK - 1) / BK * BK);
+  prob.kchunk = static_cast<int>(((Kt + ch2.splits - 1) / ch2.splits + BK - 1) / BK * BK);
   const int splits = static_cast<int>((Kt + prob.kchunk - 1) / prob.kchunk);
   prob.vec4 = (g.P * g.Q) % 4 == 0 ? 1 : 0;
   if (extraBytes != nullptr) *extraBytes = 0;
@@ -145,6 +151,12 @@ Status forwardUnfold(const ConvGeometry& cg, const float* x, const float* w, con
 }
 
 }  // namespace
+
+void setForwardTileOverride(int config, int splits) {
+  std::lock_guard<std::mutex> lock(backendMutex());
+  g_forceConfig = config;
+  g_forceSplits = splits;
+}
 
 Status conv2dForward(const ConvGeometry& g, const float* x, const float* w, const float* bias, bool relu, float* y,
                      ForwardAlgo algo, size_t* extraBytes) {

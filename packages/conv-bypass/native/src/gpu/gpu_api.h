@@ -77,6 +77,10 @@ void releaseWorkspace();
 // "x=[N,C,H,W] w=[...] ..." for error messages.
 std::string describe(const ConvGeometry& g);
 
+// Tuning only (the harness's `tune` mode): forces the forward implicit GEMM's tile configuration
+// (index into its table, -1 = the cost model) and split-K factor (0 = the cost model).
+void setForwardTileOverride(int config, int splits);
+
 // Checks a geometry for the kernels' limits (32-bit indexing); empty when fine.
 std::string checkGeometry(const ConvGeometry& g);
 

@@ -2,6 +2,7 @@
 // nvcc or hipcc, run on a GPU machine.
 //   conv_harness check [COUNT]    random shapes (stride, asymmetric padding, dilation, groups) against a
 //                                 float64 CPU reference; backward-filter determinism; OOM recovery
+//   conv_harness tune LIST        forward time of every tile configuration × split-K factor per shape
 //   conv_harness suite LIST DIR   for each line "name N C H W K R S stride pad" of LIST, reads
 //                                 DIR/name/{x,w,dy,y,dx,dw}.f32 (inputs and PyTorch references), compares
 //                                 and times ours; prints one JSON object per line
@@ -290,6 +291,42 @@ int suite(const char* list, const std::string& dir) {
   return g_failures == 0 ? 0 : 1;
 }
 
+// For each shape of LIST: forward time for every tile configuration and split-K factor, and what the
+// cost model picks, to calibrate chooseTiles().
+int tune(const char* list) {
+  std::ifstream in(list);
+  std::string line;
+  std::mt19937 rng(7);
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ls(line);
+    std::string name;
+    ConvGeometry g;
+    int stride = 1, pad = 0;
+    ls >> name >> g.N >> g.C >> g.H >> g.W >> g.K >> g.R >> g.S >> stride >> pad;
+    g.strideH = g.strideW = stride;
+    g.padTop = g.padLeft = pad;
+    g.P = (g.H + 2 * pad - g.R) / stride + 1;
+    g.Q = (g.W + 2 * pad - g.S) / stride + 1;
+    Dev dX(randomVec(xCount(g), rng)), dW(randomVec(wCount(g), rng)), dY(yCount(g));
+    double t = 0;
+    setForwardTileOverride(-1, 0);
+    die(timeOp(Op::kForward, ForwardAlgo::kImplicitGemm, g, dX.p, dW.p, dY.p, 20, &t));
+    std::printf("%-28s model %.4f |", name.c_str(), t);
+    for (int c = 0; c < 5; ++c) {
+      for (int s : {1, 2, 3, 4, 6, 8}) {
+        setForwardTileOverride(c, s);
+        die(timeOp(Op::kForward, ForwardAlgo::kImplicitGemm, g, dX.p, dW.p, dY.p, 20, &t));
+        std::printf(" c%ds%d %.4f", c, s, t);
+      }
+    }
+    std::printf("\n");
+    std::fflush(stdout);
+  }
+  setForwardTileOverride(-1, 0);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -304,6 +341,7 @@ int main(int argc, char** argv) {
               info.multiprocessors, info.totalMemory / 1073741824.0);
   if (argc >= 2 && std::strcmp(argv[1], "check") == 0) return check(argc >= 3 ? std::atoi(argv[2]) : 160);
   if (argc >= 4 && std::strcmp(argv[1], "suite") == 0) return suite(argv[2], argv[3]);
+  if (argc >= 3 && std::strcmp(argv[1], "tune") == 0) return tune(argv[2]);
   std::fprintf(stderr, "usage: conv_harness check | suite LIST DIR\n");
   return 1;
 }
