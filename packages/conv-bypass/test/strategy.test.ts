@@ -309,3 +309,36 @@ describe('ConvRouter: a probe that cannot run', () => {
     );
   });
 });
+
+describe('ConvRouter: AUTO while the vendor path is being probed', () => {
+  it('chooses among our kernels provisionally, then times the vendor path once it probed safe', async () => {
+    const igemm = fakeAlgorithm('implicit_gemm');
+    const unfold = fakeAlgorithm('gpu_unfold', { slowMs: 30 });
+    const vendor = fakeAlgorithm('vendor');
+    let release: () => void = () => {};
+    const probed = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const probe: ProbeFunction = async () => {
+      await probed;
+      return { outcome: 'ok', ms: 1 };
+    };
+    const db = tempDb();
+    const capabilities = fakeGpuCapabilities({ implicit_gemm: igemm, gpu_unfold: unfold, vendor });
+    const router = routerWith(capabilities, { probe, db });
+    router.run('test', forward(8), geometry);
+    router.run('test', forward(8), geometry);
+    expect([igemm.calls, unfold.calls, vendor.calls]).toEqual([2, 1, 0]);
+    // Provisional: not written to the database while the vendor path is unprobed.
+    expect(db.get(decisionKey(problem(8), capabilities))?.choice).toBeUndefined();
+    release();
+    await router.probe(problem(8), decisionKey(problem(8), capabilities));
+    router.run('test', forward(8), geometry);
+    expect(vendor.calls).toBe(1);
+    expect(db.get(decisionKey(problem(8), capabilities))?.choice?.candidates).toEqual([
+      'implicit_gemm',
+      'gpu_unfold',
+      'vendor',
+    ]);
+  });
+});

@@ -109,7 +109,8 @@ export class ConvRouter {
   private readonly dbSource: DecisionDb | string | undefined;
   private resolvedDb: DecisionDb | undefined;
   private readonly probeFunction: ProbeFunction | undefined;
-  private readonly choices = new Map<string, AlgorithmName>();
+  /** AUTO's choice per key, valid for the candidate set it was timed among. */
+  private readonly choices = new Map<string, { algorithm: AlgorithmName; candidates: AlgorithmName[] }>();
   private readonly probes = new Map<string, Promise<ProbeResult>>();
 
   constructor(
@@ -255,12 +256,13 @@ export class ConvRouter {
   }
 
   private cachedChoice(key: string, candidates: AlgorithmName[]): AlgorithmName | undefined {
+    // A choice is valid only for the candidate set it was timed among: a key whose vendor path became
+    // safe (or unsafe) since must be timed again.
     const inMemory = this.choices.get(key);
-    if (inMemory && candidates.includes(inMemory)) return inMemory;
+    if (inMemory && sameSet(inMemory.candidates, candidates)) return inMemory.algorithm;
     const stored = this.entry(key)?.choice;
-    // A stored choice is valid only for the same candidate set (a newly safe vendor path must compete).
     if (stored && sameSet(stored.candidates, candidates)) {
-      this.choices.set(key, stored.algorithm);
+      this.choices.set(key, { algorithm: stored.algorithm, candidates: stored.candidates });
       return stored.algorithm;
     }
     return undefined;
@@ -298,7 +300,7 @@ export class ConvRouter {
       }
     }
     if (!best) throw new Error(`no conv algorithm could run ${key}`);
-    this.choices.set(key, best.name);
+    this.choices.set(key, { algorithm: best.name, candidates: survivors });
     // A choice made while the vendor path is still unprobed is provisional: memory only.
     if (!plan.probeVendor) {
       this.decisionDb.update(key, {
