@@ -1,6 +1,4 @@
-import { probeVendorPath } from '../probe/runner.js';
 import { sharedState } from '../shared-state.js';
-import { detectCapabilities } from './capabilities.js';
 import { ConvRouter, type RouterOptions } from './router.js';
 
 export { detectCapabilities } from './capabilities.js';
@@ -15,9 +13,9 @@ export {
 } from './select.js';
 export * from './types.js';
 
-/** A router with the process's real capabilities and the process-pool probe. */
+/** A router with the process's real capabilities and the process-pool probe (= new ConvRouter(options)). */
 export function createConvRouter(options: RouterOptions = {}): ConvRouter {
-  return new ConvRouter(options, { capabilities: detectCapabilities, probe: probeVendorPath });
+  return new ConvRouter(options);
 }
 
 const shared = sharedState('router', (): { router: ConvRouter | undefined } => ({ router: undefined }));

@@ -1,6 +1,8 @@
 import { DecisionDb, type DecisionEntry, type ProbeOutcome } from '../decision-db.js';
+import { probeVendorPath } from '../probe/runner.js';
 import { recordConvCall } from '../stats.js';
 import { injectFault } from '../vendor/faults.js';
+import { detectCapabilities } from './capabilities.js';
 import { decisionKey, makeProblem } from './key.js';
 import {
   checkStrategy,
@@ -113,9 +115,16 @@ export class ConvRouter {
   private readonly choices = new Map<string, { algorithm: AlgorithmName; candidates: AlgorithmName[] }>();
   private readonly probes = new Map<string, Promise<ProbeResult>>();
 
+  /**
+   * `defaults` supplies what `options` leaves out (default: this process's real capabilities and the
+   * process-pool probe).
+   */
   constructor(
     options: RouterOptions = {},
-    defaults: { capabilities: () => Capabilities; probe?: ProbeFunction },
+    defaults: { capabilities: () => Capabilities; probe?: ProbeFunction } = {
+      capabilities: detectCapabilities,
+      probe: probeVendorPath,
+    },
   ) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
     this.strategy = checkStrategy(options.strategy ?? 'auto', 'options.strategy');
