@@ -116,6 +116,35 @@ for (const [xs, ws] of [
       .join(', ')}; host copies included)`,
   );
 }
+// Real probes (a separate @rocm-patch/mp process running cuDNN / MIOpen) under SELECTIVE: a healthy
+// key, and keys made to hang and crash with ROCM_PATCH_FAULT.
+const probes = {};
+{
+  process.env.ROCM_PATCH_FAULT = 'hang:x1x5x11x11,crash:x1x5x12x12';
+  const selective = new ConvRouter({
+    strategy: 'selective',
+    probeTimeoutMs: 5000,
+    decisionDb: join(mkdtempSync(join(tmpdir(), 'rp-gpu-probe-')), 'db.json'),
+  });
+  for (const size of [10, 11, 12]) {
+    const operands = { direction: 'forward', x: tensor([1, 5, size, size], 9), w: tensor([4, 5, 3, 3], 10) };
+    const g = { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 };
+    const start = performance.now();
+    await selective.runAsync('check', operands, g);
+    const { key } = selective.keyOf(operands, g);
+    const entry = selective.decisionDb.get(key);
+    probes[size] = {
+      outcome: entry.probe.outcome,
+      detail: entry.probe.detail,
+      ms: performance.now() - start,
+    };
+    console.log(
+      `probe ${key}: ${entry.probe.outcome}${entry.probe.detail ? ` (${entry.probe.detail})` : ''}, ${(performance.now() - start).toFixed(0)} ms`,
+    );
+  }
+  delete process.env.ROCM_PATCH_FAULT;
+}
+
 // SafeConv2d with DeviceTensor weight and input, on each GPU strategy: results stay on the GPU.
 const safe = {};
 {
@@ -147,6 +176,7 @@ console.log(
   JSON.stringify({
     check: 'gpu-strategy',
     safeConv2d: safe,
+    probes,
     date: new Date().toISOString(),
     gpu: caps.gpu,
     vendor: caps.vendor,
