@@ -97,7 +97,7 @@ async function main(): Promise<number> {
     ? `images from ${options.data}`
     : `synthetic shapes, ${options.trainSamples} training / ${options.testSamples} held-out`;
   process.stdout.write(
-    `\nTraining a small CNN: ${source}, ${options.imageSize}×${options.imageSize}, ${epochs} epochs, batch ${options.batchSize}, ${options.numWorkers} loader workers\n`,
+    `\nTraining a small CNN: ${source}, ${options.imageSize}×${options.imageSize}, ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${options.batchSize}, ${options.numWorkers} loader workers\n`,
   );
   const result = await train(tf, options);
   const last = result.history[result.history.length - 1]!;
@@ -123,7 +123,7 @@ async function main(): Promise<number> {
   };
   await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   process.stdout.write(
-    `\nHeld-out accuracy ${(100 * last.testAccuracy).toFixed(1)}% after ${epochs} epochs (training took ${result.seconds.toFixed(1)} s)\n` +
+    `\nHeld-out accuracy ${(100 * last.testAccuracy).toFixed(1)}% after ${epochs} epoch${epochs === 1 ? '' : 's'} (training took ${result.seconds.toFixed(1)} s)\n` +
       `Model: ${join(out, 'model', 'model.json')} (+ weights.bin)\nChart: ${chart}\nSummary: ${join(out, 'summary.json')}\n`,
   );
   return 0;

@@ -198,7 +198,7 @@ export async function enableAllPatches(
     strategy: bypassOptions === false ? router.strategy : (bypassOptions.strategy ?? router.strategy),
     convDevice: gpu
       ? `gpu: ${gpu.name} (${gpu.arch}, ${gpu.backend})`
-      : 'cpu (no GPU backend in this process)',
+      : 'cpu (no usable GPU in this process)',
     warnings,
     environment: s.environment,
     multiprocessingDefaults: s.multiprocessing,
