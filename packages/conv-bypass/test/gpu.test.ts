@@ -1,6 +1,11 @@
 // The GPU backend. Without a GPU only the "no GPU" contract is tested here; with one (the team's H100),
 // forward and both gradients are compared with the CPU backend and the float64 reference on random
 // shapes, and determinism, DeviceTensors, out-of-memory recovery and leaks are checked.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conv2d, conv2dAsync, conv2dBackwardData, conv2dBackwardFilter } from '../src/conv.js';
@@ -13,6 +18,53 @@ import { refBackwardData, refBackwardFilter, refForward, relError } from './refe
 
 const hasGpu = gpu.isAvailable();
 const TOL = 1e-4;
+
+// The PyTorch/cuDNN oracle of the team's GPU machine: $ROCM_PATCH_TORCH_REF, ../shared/device/ beside
+// the checkout, or the repository's .device/ copy.
+function torchRef(): string {
+  const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+  const candidates = [
+    process.env.ROCM_PATCH_TORCH_REF,
+    join(root, '..', 'shared', 'device', 'torch_conv_ref.py'),
+    join(root, '.device', 'torch_conv_ref.py'),
+  ].filter((p): p is string => typeof p === 'string' && p.length > 0);
+  const found = candidates.find((p) => existsSync(p));
+  if (found === undefined) {
+    throw new Error(
+      `the GPU tests compare with PyTorch/cuDNN through torch_conv_ref.py; none found (tried ${candidates.join(', ')}): ` +
+        'set ROCM_PATCH_TORCH_REF to its path (python3 with torch and CUDA is needed)',
+    );
+  }
+  return found;
+}
+
+/** x zero-padded by [top, bottom, left, right]. */
+function padInput(x: Tensor4, [t, b, l, r]: [number, number, number, number]): Tensor4 {
+  const [n, c, h, w] = x.shape;
+  const hp = h + t + b;
+  const wp = w + l + r;
+  const out = new Float32Array(n * c * hp * wp);
+  for (let i = 0; i < n * c; i++)
+    for (let y = 0; y < h; y++)
+      out.set(x.data.subarray((i * h + y) * w, (i * h + y + 1) * w), (i * hp + y + t) * wp + l);
+  return { data: out, shape: [n, c, hp, wp] };
+}
+
+/** The inverse window of padInput: the gradient of the padded input, cropped to the input. */
+function cropInput(
+  dxp: Float32Array,
+  shape: Shape4,
+  [t, b, l, r]: [number, number, number, number],
+): Float32Array {
+  const [n, c, h, w] = shape;
+  const hp = h + t + b;
+  const wp = w + l + r;
+  const out = new Float32Array(n * c * h * w);
+  for (let i = 0; i < n * c; i++)
+    for (let y = 0; y < h; y++)
+      out.set(dxp.subarray((i * hp + y + t) * wp + l, (i * hp + y + t) * wp + l + w), (i * h + y) * w);
+  return out;
+}
 
 describe.skipIf(hasGpu)('without a GPU', () => {
   it("device: 'gpu' is a clear error and 'auto' runs on the CPU", () => {
@@ -72,6 +124,91 @@ describe.skipIf(!hasGpu)('GPU convolution', () => {
       { numRuns: 150, seed: 5 },
     );
   });
+
+  it('matches PyTorch/cuDNN on random shapes with stride, asymmetric padding, dilation and groups', () => {
+    const script = torchRef();
+    const dir = mkdtempSync(join(tmpdir(), 'rocm-patch-gpu-torch-'));
+    try {
+      const rng = fc.sample(
+        fc.record({
+          n: fc.integer({ min: 1, max: 3 }),
+          groups: fc.integer({ min: 1, max: 3 }),
+          cg: fc.integer({ min: 1, max: 6 }),
+          kg: fc.integer({ min: 1, max: 6 }),
+          h: fc.integer({ min: 8, max: 24 }),
+          w: fc.integer({ min: 8, max: 24 }),
+          r: fc.integer({ min: 1, max: 4 }),
+          s: fc.integer({ min: 1, max: 4 }),
+          stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+          dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+          pad: fc.tuple(
+            fc.integer({ min: 0, max: 2 }),
+            fc.integer({ min: 0, max: 2 }),
+            fc.integer({ min: 0, max: 2 }),
+            fc.integer({ min: 0, max: 2 }),
+          ),
+        }),
+        { seed: 17, numRuns: 16 },
+      );
+      const cases = rng.map((v, i) => {
+        const xShape: Shape4 = [v.n, v.cg * v.groups, v.h, v.w];
+        const wShape: Shape4 = [v.kg * v.groups, v.cg, v.r, v.s];
+        const opts: ConvGeometryOptions = {
+          stride: v.stride,
+          dilation: v.dilation,
+          groups: v.groups,
+          padding: v.pad,
+        };
+        const p = resolveParams(xShape, wShape, opts, 't');
+        const x = tensor(xShape, 100 + i);
+        const w = tensor(wShape, 200 + i);
+        const dy = tensor([p.n, p.k, p.p, p.q], 300 + i);
+        const xp = padInput(x, v.pad);
+        const sub = join(dir, `c${i}`);
+        const file = (name: string, t: Tensor4) => {
+          writeFileSync(join(dir, `${name}${i}.f32`), new Uint8Array(t.data.buffer));
+          return join(dir, `${name}${i}.f32`);
+        };
+        const spec = {
+          name: `c${i}`,
+          N: p.n,
+          C: p.c,
+          H: xp.shape[2],
+          W: xp.shape[3],
+          K: p.k,
+          R: p.r,
+          S: p.s,
+          stride: v.stride,
+          pad: [0, 0],
+          dilation: v.dilation,
+          groups: v.groups,
+          x: file('x', xp),
+          w: file('w', w),
+          dy: file('dy', dy),
+          out_dir: sub,
+        };
+        return { v, p, x, w, dy, opts, spec, sub };
+      });
+      writeFileSync(join(dir, 'spec.json'), JSON.stringify({ cases: cases.map((c) => c.spec), tf32: false }));
+      execFileSync('python3', [script, join(dir, 'spec.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const read = (path: string) => {
+        const b = readFileSync(path);
+        return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+      };
+      for (const c of cases) {
+        const o = { ...c.opts, device: 'gpu' as const };
+        const y = conv2d(c.x, c.w, o);
+        expect(relError(y.data, read(join(c.sub, 'y.f32')))).toBeLessThan(TOL);
+        const dx = conv2dBackwardData(c.dy, c.w, { ...o, inputShape: c.x.shape });
+        const dxT = cropInput(read(join(c.sub, 'dx.f32')), c.x.shape, c.v.pad);
+        expect(relError(dx.data, dxT)).toBeLessThan(TOL);
+        const dw = conv2dBackwardFilter(c.x, c.dy, { ...o, filterShape: c.w.shape });
+        expect(relError(dw.data, read(join(c.sub, 'dw.f32')))).toBeLessThan(TOL);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000); // PyTorch's start-up and cuDNN's autotuning take seconds
 
   it('matches the CPU on layer-sized shapes (tile edges, split-K, stride phases)', () => {
     const cases: [Shape4, Shape4, ConvGeometryOptions][] = [
@@ -174,7 +311,7 @@ describe.skipIf(!hasGpu)('GPU convolution', () => {
       }
       expect(oom).toBeInstanceOf(Error);
       expect((oom as { code?: string }).code).toBe('ERR_GPU_OUT_OF_MEMORY');
-      expect((oom as Error).message).toMatch(/cannot allocate \d+ bytes/);
+      expect((oom as Error).message).toMatch(/^gpu\.empty: cannot allocate \d+ bytes of device memory/);
       // A conv that needs device memory now fails with a message naming it and its shape.
       let convError: unknown;
       try {

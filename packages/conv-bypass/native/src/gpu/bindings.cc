@@ -121,7 +121,7 @@ struct Call {
       release(o->tmp);
       o->tmp = nullptr;
     }
-    if (!s.ok() && s.message.rfind("gpu conv2d", 0) != 0) s.message = what + ": " + s.message;
+    if (!s.ok() && s.message.rfind("gpu conv2d", 0) != 0) s.message = what + ": " + s.message;  // name op + shape
     return s;
   }
 };
@@ -269,7 +269,10 @@ Napi::Value AllocJs(const Napi::CallbackInfo& info) {
   const size_t count = CountArg(info[0], "gpuAlloc");
   float* p = nullptr;
   Status s = allocate(count, &p);
-  if (!s.ok()) throw GpuError(info.Env(), s);
+  if (!s.ok()) {
+    s.message = "gpu.empty: " + s.message;
+    throw GpuError(info.Env(), s);
+  }
   return NewBuffer(info.Env(), p, count);
 }
 
@@ -284,7 +287,10 @@ Napi::Value UploadJs(const Napi::CallbackInfo& info) {
     s = copyToDevice(p, a.Data(), a.ElementLength());
     if (!s.ok()) release(p);
   }
-  if (!s.ok()) throw GpuError(env, s);
+  if (!s.ok()) {
+    s.message = "gpu.upload: " + s.message;
+    throw GpuError(env, s);
+  }
   return NewBuffer(env, p, a.ElementLength());
 }
 

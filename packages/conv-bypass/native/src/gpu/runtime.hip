@@ -148,7 +148,7 @@ Status allocate(size_t count, float** out) {
   }
   if (err != hipSuccess) {
     std::ostringstream m;
-    m << "gpu: cannot allocate " << count * sizeof(float) << " bytes of device memory";
+    m << "cannot allocate " << count * sizeof(float) << " bytes of device memory";
     return fromError(err, m.str());
   }
   *out = static_cast<float*>(p);
