@@ -147,11 +147,12 @@ export async function enableAllPatches(
   else if (s.dataLoader && Object.keys(loaderOptions).length === 0) {
     dataLoader = { status: 'already-done', detail: summariseLoader(s.dataLoader) };
   } else {
-    patchDataLoader({
-      persistentWorkers: true,
-      runtime: gpus.length > 0 ? 'process' : 'thread',
-      ...loaderOptions,
-    });
+    // A later call changes only what it names; the first one also sets our defaults.
+    patchDataLoader(
+      s.dataLoader
+        ? loaderOptions
+        : { persistentWorkers: true, runtime: gpus.length > 0 ? 'process' : 'thread', ...loaderOptions },
+    );
     s.dataLoader = loaderDefaults();
     dataLoader = { status: 'done', detail: summariseLoader(s.dataLoader) };
   }

@@ -88,6 +88,8 @@ describe('enableAllPatches', () => {
     expect(report.steps.convBypass.status).toBe('off');
     expect(report.steps.dataLoader.status).toBe('done');
     expect(loaderDefaults().prefetchFactor).toBe(4);
+    // Only what the later call names changes: the first call's defaults stay.
+    expect(loaderDefaults()).toMatchObject({ runtime: 'process', persistentWorkers: true });
   });
 
   it('throws for a tf that is not TF.js when the caller passed it', async () => {
