@@ -2,7 +2,8 @@
 // nvcc or hipcc, run on a GPU machine.
 //   conv_harness check [COUNT]    random shapes (stride, asymmetric padding, dilation, groups) against a
 //                                 float64 CPU reference; backward-filter determinism; OOM recovery
-//   conv_harness tune LIST        forward time of every tile configuration × split-K factor per shape
+//   conv_harness tune LIST [fwd|dx|dw]  forward: time of every tile configuration × split-K factor per
+//                                 shape; dx/dw: the backward pass's time as the cost model picks it
 //   conv_harness suite LIST DIR   for each line "name N C H W K R S stride pad" of LIST, reads
 //                                 DIR/name/{x,w,dy,y,dx,dw}.f32 (inputs and PyTorch references), compares
 //                                 and times ours; prints one JSON object per line
@@ -293,7 +294,7 @@ int suite(const char* list, const std::string& dir) {
 
 // For each shape of LIST: forward time for every tile configuration and split-K factor, and what the
 // cost model picks, to calibrate chooseTiles().
-int tune(const char* list) {
+int tune(const char* list, const char* what) {
   std::ifstream in(list);
   std::string line;
   std::mt19937 rng(7);
@@ -310,6 +311,14 @@ int tune(const char* list) {
     g.Q = (g.W + 2 * pad - g.S) / stride + 1;
     Dev dX(randomVec(xCount(g), rng)), dW(randomVec(wCount(g), rng)), dY(yCount(g));
     double t = 0;
+    if (std::strcmp(what, "fwd") != 0) {  // the backward passes as the cost model picks them
+      Dev dDy(randomVec(yCount(g), rng)), dDx(xCount(g)), dDw(wCount(g));
+      const bool data = std::strcmp(what, "dx") == 0;
+      die(data ? timeOp(Op::kBackwardData, ForwardAlgo::kImplicitGemm, g, dDy.p, dW.p, dDx.p, 20, &t)
+               : timeOp(Op::kBackwardFilter, ForwardAlgo::kImplicitGemm, g, dDy.p, dX.p, dDw.p, 20, &t));
+      std::printf("%-28s %s %.4f\n", name.c_str(), what, t);
+      continue;
+    }
     setForwardTileOverride(-1, 0);
     die(timeOp(Op::kForward, ForwardAlgo::kImplicitGemm, g, dX.p, dW.p, dY.p, 20, &t));
     std::printf("%-28s model %.4f |", name.c_str(), t);
@@ -341,7 +350,7 @@ int main(int argc, char** argv) {
               info.multiprocessors, info.totalMemory / 1073741824.0);
   if (argc >= 2 && std::strcmp(argv[1], "check") == 0) return check(argc >= 3 ? std::atoi(argv[2]) : 160);
   if (argc >= 4 && std::strcmp(argv[1], "suite") == 0) return suite(argv[2], argv[3]);
-  if (argc >= 3 && std::strcmp(argv[1], "tune") == 0) return tune(argv[2]);
+  if (argc >= 3 && std::strcmp(argv[1], "tune") == 0) return tune(argv[2], argc >= 4 ? argv[3] : "fwd");
   std::fprintf(stderr, "usage: conv_harness check | suite LIST DIR\n");
   return 1;
 }
