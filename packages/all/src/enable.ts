@@ -192,14 +192,23 @@ export async function enableAllPatches(
   }
 
   const router = getConvRouter();
-  const gpu = router.capabilities.gpu;
+  let convDevice: string;
+  try {
+    const gpu = router.capabilities.gpu;
+    convDevice = gpu
+      ? `gpu: ${gpu.name} (${gpu.arch}, ${gpu.backend})`
+      : 'cpu (no usable GPU in this process)';
+  } catch (error) {
+    // The native addon does not load: say so here; a conv call would throw the loader's full message.
+    const first = ((error as Error).message ?? String(error)).split('\n')[0];
+    convDevice = `none: ${first}`;
+    addWarning(`the conv addon does not load: ${first} (fix: npm rebuild @rocm-patch/conv-bypass)`);
+  }
   return {
     steps: { environment, multiprocessing, dataLoader, convBypass },
     gpus,
     strategy: bypassOptions === false ? router.strategy : (bypassOptions.strategy ?? router.strategy),
-    convDevice: gpu
-      ? `gpu: ${gpu.name} (${gpu.arch}, ${gpu.backend})`
-      : 'cpu (no usable GPU in this process)',
+    convDevice,
     warnings,
     environment: s.environment,
     multiprocessingDefaults: s.multiprocessing,
