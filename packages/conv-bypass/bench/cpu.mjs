@@ -1,6 +1,8 @@
 // CPU benchmark: our addon vs @tensorflow/tfjs-backend-cpu and @tensorflow/tfjs-backend-wasm, on the
 // suite of issue 4, forward and forward+backward (dx and dw), in one run.
-//   npm run bench -w @rocm-patch/conv-bypass -- --device cpu [--json] [--skip-tfjs-cpu] [--repeats N]
+//   npm run bench -w @rocm-patch/conv-bypass -- --device cpu [--json] [--quick] [--skip-tfjs-cpu] [--repeats N]
+// The full run takes ~25 minutes on 2 cores, nearly all of it tfjs-backend-cpu's forward+backward
+// (minutes per big shape); --quick measures that only on shapes up to 0.1 GFLOP.
 // Times are medians of repeated runs (wall clock, inputs prepared beforehand, results read back for
 // TF.js). tfjs-backend-cpu is plain JavaScript and takes seconds per big shape, so it runs once
 // (after no warm-up) on shapes above 0.1 GFLOP and 3 times (after one warm-up) below.
@@ -16,9 +18,12 @@ const { values: opts } = parseArgs({
     json: { type: 'boolean', default: false },
     'skip-tfjs-cpu': { type: 'boolean', default: false },
     repeats: { type: 'string', default: '7' },
+    quick: { type: 'boolean', default: false },
   },
 });
 const REPEATS = Number(opts.repeats);
+// Progress on stderr (stdout carries the table or the JSON).
+const progress = (what) => process.stderr.write(`bench: ${what}\n`);
 
 // (N, C, H, W, K, R, S, stride, pad, groups)
 const SUITE = [
@@ -143,7 +148,8 @@ log(
 );
 
 // Ours first for every shape, then each TF.js backend for every shape (one backend switch each).
-const ours = SUITE.map((shape) => {
+const ours = SUITE.map((shape, i) => {
+  progress(`ours ${i + 1}/${SUITE.length}`);
   const run = oursRunner(shape);
   return {
     flops: run.flops,
@@ -163,7 +169,12 @@ async function measureTf(backend) {
     const cpuBackend = backend === 'cpu';
     const warmup = cpuBackend && heavy ? 0 : 1;
     const repeats = cpuBackend ? (heavy ? 1 : 3) : Math.min(REPEATS, heavy ? 3 : REPEATS);
+    progress(`tfjs-${backend} ${i + 1}/${SUITE.length}`);
     const out = { forward: time(run.forward, warmup, repeats), forwardBackward: undefined };
+    if (cpuBackend && heavy && opts.quick) {
+      run.dispose();
+      return out;
+    }
     try {
       out.forwardBackward = time(run.forwardBackward, warmup, repeats);
     } catch (error) {
@@ -227,7 +238,7 @@ if (opts.json) {
         node: process.version,
         ours: info,
         tfjsWasmThreads: wasmThreads,
-        tfjsCpuRuns: 'one run (no warm-up) above 0.1 GFLOP, else median of 3',
+        tfjsCpuRuns: `one run (no warm-up) above 0.1 GFLOP, else median of 3${opts.quick ? '; forward+backward only up to 0.1 GFLOP (--quick)' : ''}`,
         unsupported: [...unsupported],
         results,
         summary,
@@ -260,7 +271,7 @@ if (opts.json) {
   }
   console.log(
     `\ntfjs-backend-wasm: SIMD, ${wasmThreads} thread(s). tfjs-backend-cpu: one run (no warm-up) on shapes above ` +
-      '0.1 GFLOP, median of 3 below.',
+      `0.1 GFLOP, median of 3 below${opts.quick ? '; its forward+backward only up to 0.1 GFLOP (--quick)' : ''}.`,
   );
   for (const u of unsupported) console.log(`unsupported (— in the table): ${u}`);
 }

@@ -17,7 +17,7 @@ void Conv2dBackwardData(const ConvParams& p, const float* dy, const float* w, fl
 void Conv2dBackwardFilter(const ConvParams& p, const float* x, const float* dy, float* dw);
 
 // Largest im2col-style workspace, in floats, one call may allocate (the batch and the output
-// columns are chunked to stay under it). Default 4 Mi floats (16 MiB); settable so the tests can
+// columns are chunked to stay under it). Default 1 Mi floats (4 MiB); settable so the tests can
 // exercise the chunking on small shapes.
 int64_t WorkspaceFloats();
 void SetWorkspaceFloats(int64_t floats);
