@@ -4,7 +4,8 @@
 // for a tfjs-data pipeline (tf.data.generator + mapAsync/map + batch + prefetch) doing the same work, in
 // one run. sharp.concurrency(1) everywhere (the dataset's sharpConcurrency option, in every worker and in
 // the main process), so that libvips' own threads do not parallelise decoding behind the loader's back:
-// the comparison measures the loader's parallelism.
+// the comparison measures the loader's parallelism. libvips' operation cache is off everywhere too
+// (sharpCache: false): every image is decoded once, so it cannot help, and its lock slows thread workers.
 //
 //   npm run bench -w @rocm-patch/loader [-- --images 2000 --workers 0,1,2,4 --batch-size 32 --skip-tfjs]
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,8 @@ const { values: args } = parseArgs({
     // Loader configurations run this many times, interleaved, and report their best epoch: on a shared
     // machine other tenants' load drifts, and the best epoch is the one least disturbed by it.
     rounds: { type: 'string', default: '2' },
+    // libvips' operation cache, off by default (see above); --sharp-cache keeps sharp's default (on).
+    'sharp-cache': { type: 'boolean', default: false },
   },
 });
 const imageCount = Number(args.images);
@@ -43,6 +46,8 @@ const OUT = 224;
 const CLASSES = ['circles', 'bars', 'checks', 'noise'];
 
 sharp.concurrency(1);
+const sharpCache = args['sharp-cache'];
+sharp.cache(sharpCache);
 
 /** Generates the image folder once per (count, version) into the OS temp dir and reuses it. */
 async function imageFolder() {
@@ -101,7 +106,7 @@ function checkBatch(batch, expected) {
 /** One warm-up pass of a few batches (starts the persistent workers), then one timed epoch. */
 async function measureLoader(root, numWorkers, runtime) {
   const loader = new DataLoader({
-    dataset: new ImageFolderDataset({ root, size: OUT, sharpConcurrency: 1 }),
+    dataset: new ImageFolderDataset({ root, size: OUT, sharpConcurrency: 1, sharpCache }),
     batchSize,
     shuffle: true,
     seed: 1,
@@ -127,7 +132,7 @@ async function measureLoader(root, numWorkers, runtime) {
 /** The same work as a tfjs-data pipeline: generator of files → decode+resize (sharp) → normalise (tf ops) → batch → prefetch. */
 async function measureTfjs(root) {
   await tf.setBackend('cpu');
-  const files = new ImageFolderDataset({ root, size: OUT, sharpConcurrency: 1 }).samples;
+  const files = new ImageFolderDataset({ root, size: OUT, sharpConcurrency: 1, sharpCache }).samples;
   const mean = tf.tensor1d([0.485, 0.456, 0.406]);
   const std = tf.tensor1d([0.229, 0.224, 0.225]);
   const dataset = tf.data
@@ -249,7 +254,7 @@ const load = loadavg()
   .map((l) => l.toFixed(1))
   .join(' ');
 console.log(
-  `\n${imageCount} JPEGs ${SIDE}×${SIDE} → ${OUT}×${OUT} CHW float32, batch ${batchSize}; ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; sharp.concurrency(1)`,
+  `\n${imageCount} JPEGs ${SIDE}×${SIDE} → ${OUT}×${OUT} CHW float32, batch ${batchSize}; ${cores} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; sharp.concurrency(1), sharp.cache(${sharpCache})`,
 );
 console.log(`loader: best of ${rounds} epochs per configuration; tfjs-data: 1 epoch; load average ${load}`);
 console.log(
@@ -294,5 +299,5 @@ if (Math.min(coresBefore, coresAfter) < 0.9 * cores) {
   );
 }
 console.log(
-  `\n${JSON.stringify({ benchmark: '@rocm-patch/loader imagefolder', images: imageCount, batchSize, size: OUT, cores, node: process.version, rounds, loadavg: loadavg(), availableCores: { before: coresBefore, after: coresAfter }, results, ratios, target })}`,
+  `\n${JSON.stringify({ benchmark: '@rocm-patch/loader imagefolder', images: imageCount, batchSize, size: OUT, cores, node: process.version, rounds, sharpCache, loadavg: loadavg(), availableCores: { before: coresBefore, after: coresAfter }, results, ratios, target })}`,
 );

@@ -26,6 +26,12 @@ export interface ImageFolderOptions {
    * parallelism come from its workers alone; default: sharp's own default.
    */
   sharpConcurrency?: number;
+  /**
+   * false turns libvips' operation cache off (sharp.cache(false), process-wide). A dataset decodes each
+   * file once per epoch, so the cache cannot help, and with several thread workers in one process its
+   * lock is contended: 2 threads decode ~20-40% faster without it. Default: sharp's own setting.
+   */
+  sharpCache?: boolean;
 }
 
 export interface ImageItem {
@@ -74,6 +80,12 @@ export class ImageFolderDataset implements MapDataset<ImageItem>, PortableDatase
         );
       }
       sharp.concurrency(options.sharpConcurrency);
+    }
+    if (options.sharpCache !== undefined) {
+      if (typeof options.sharpCache !== 'boolean') {
+        throw new TypeError(`options.sharpCache must be a boolean, got ${String(options.sharpCache)}`);
+      }
+      sharp.cache(options.sharpCache);
     }
     this.root = resolve(options.root);
     let entries: string[];

@@ -88,5 +88,8 @@ describe('ImageFolderDataset', () => {
       /options.std must be 3 finite numbers > 0/,
     );
     expect(() => new ImageFolderDataset({ root, sharpConcurrency: -1 })).toThrow(/options.sharpConcurrency/);
+    expect(() => new ImageFolderDataset({ root, sharpCache: 0 as unknown as boolean })).toThrow(
+      /options.sharpCache must be a boolean/,
+    );
   });
 });
