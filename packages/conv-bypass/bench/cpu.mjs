@@ -4,7 +4,7 @@
 // The full run takes ~25 minutes on 2 cores, nearly all of it tfjs-backend-cpu's forward+backward
 // (minutes per big shape); --quick measures that only on shapes up to 0.1 GFLOP.
 // Times are medians of repeated runs (wall clock, inputs prepared beforehand, results read back for
-// TF.js). tfjs-backend-cpu is plain JavaScript and takes seconds per big shape, so it runs once
+// TF.js); ours and tfjs-backend-wasm run alternately so both see the same load on a shared machine. tfjs-backend-cpu is plain JavaScript and takes seconds per big shape, so it runs once
 // (after no warm-up) on shapes above 0.1 GFLOP and 3 times (after one warm-up) below.
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -147,49 +147,75 @@ log(
     `${info.threads} threads; Node ${process.version}`,
 );
 
-// Ours first for every shape, then each TF.js backend for every shape (one backend switch each).
-const ours = SUITE.map((shape, i) => {
-  progress(`ours ${i + 1}/${SUITE.length}`);
-  const run = oursRunner(shape);
-  return {
-    flops: run.flops,
-    forward: time(run.forward, 1, REPEATS),
-    forwardBackward: time(run.forwardBackward, 1, REPEATS),
-  };
-});
-
 const unsupported = new Set();
 
-async function measureTf(backend) {
-  await tf.setBackend(backend);
+/** Whether fn runs on this backend (tfjs-backend-wasm lacks the backprop-filter kernels). */
+function supported(fn, backend) {
+  try {
+    fn();
+    return true;
+  } catch (error) {
+    if (!/not registered/.test(String(error))) throw error;
+    unsupported.add(`${backend}: ${String(error.message ?? error)}`);
+    return false;
+  }
+}
+
+/**
+ * Ours and tfjs-backend-wasm, run alternately (ours, wasm, ours, wasm, ...) so both see the same
+ * load on a shared machine; the median of each.
+ */
+function timeAlternating(a, b, repeats) {
+  a();
+  b?.();
+  const ta = [];
+  const tb = [];
+  for (let i = 0; i < repeats; i++) {
+    ta.push(time(a, 0, 1).ms);
+    if (b) tb.push(time(b, 0, 1).ms);
+  }
+  return [{ ms: median(ta), runs: repeats }, b ? { ms: median(tb), runs: repeats } : undefined];
+}
+
+await tf.setBackend('wasm');
+await tf.ready();
+const ours = [];
+const wasm = [];
+SUITE.forEach((shape, i) => {
+  progress(`ours and tfjs-wasm ${i + 1}/${SUITE.length}`);
+  const mine = oursRunner(shape);
+  const theirs = tfRunner(shape);
+  const [oursFwd, wasmFwd] = timeAlternating(mine.forward, theirs.forward, REPEATS);
+  const wasmHasBackward = supported(theirs.forwardBackward, 'wasm');
+  const [oursFb, wasmFb] = timeAlternating(
+    mine.forwardBackward,
+    wasmHasBackward ? theirs.forwardBackward : undefined,
+    REPEATS,
+  );
+  theirs.dispose();
+  ours.push({ flops: mine.flops, forward: oursFwd, forwardBackward: oursFb });
+  wasm.push({ forward: wasmFwd, forwardBackward: wasmFb });
+});
+
+/** tfjs-backend-cpu alone (it is 50-2000× slower; alternating would not change its ratios). */
+async function measureTfCpu() {
+  await tf.setBackend('cpu');
   await tf.ready();
   return SUITE.map((shape, i) => {
     const run = tfRunner(shape);
     const heavy = ours[i].flops > 1e8;
-    const cpuBackend = backend === 'cpu';
-    const warmup = cpuBackend && heavy ? 0 : 1;
-    const repeats = cpuBackend ? (heavy ? 1 : 3) : Math.min(REPEATS, heavy ? 3 : REPEATS);
-    progress(`tfjs-${backend} ${i + 1}/${SUITE.length}`);
+    const warmup = heavy ? 0 : 1;
+    const repeats = heavy ? 1 : 3;
+    progress(`tfjs-cpu ${i + 1}/${SUITE.length}`);
     const out = { forward: time(run.forward, warmup, repeats), forwardBackward: undefined };
-    if (cpuBackend && heavy && opts.quick) {
-      run.dispose();
-      return out;
-    }
-    try {
-      out.forwardBackward = time(run.forwardBackward, warmup, repeats);
-    } catch (error) {
-      // tfjs-backend-wasm has no Conv2DBackpropFilter kernel: its fwd+bwd is reported as unsupported.
-      if (!/not registered/.test(String(error))) throw error;
-      unsupported.add(`${backend}: ${String(error.message ?? error)}`);
-    }
+    if (!(heavy && opts.quick)) out.forwardBackward = time(run.forwardBackward, warmup, repeats);
     run.dispose();
     return out;
   });
 }
 
-const wasm = await measureTf('wasm');
 const wasmThreads = tfWasm.getThreadsCount();
-const tfCpu = opts['skip-tfjs-cpu'] ? undefined : await measureTf('cpu');
+const tfCpu = opts['skip-tfjs-cpu'] ? undefined : await measureTfCpu();
 
 for (const mode of ['forward', 'forwardBackward']) {
   const flopScale = mode === 'forward' ? 1 : 3;
