@@ -8,8 +8,12 @@ import {
   conv2dBackwardData,
   conv2dBackwardFilter,
   createConvRouter,
+  decisionKey,
+  detectCapabilities,
+  FallbackStrategy,
   formatBypassReport,
   getBypassStats,
+  makeProblem,
   patchLayers,
   printBypassReport,
   resetBypassStats,
@@ -37,6 +41,9 @@ describe('SafeConv2d', () => {
       stride: 2,
       padding: 'same',
       groups: 1,
+      // CPU on request: compared bit for bit with the conv API's CPU path (on a GPU machine AUTO would
+      // pick a GPU kernel, whose sums round differently).
+      strategy: FallbackStrategy.CPU,
       router,
       name: 'first',
     });
@@ -96,7 +103,22 @@ describe('SafeConv2d', () => {
 
 describe('statistics', () => {
   it('count calls per kernel, algorithm and key, and print a table', () => {
-    const layer = new SafeConv2d({ weight: tensor([2, 1, 3, 3], 1), padding: 1, router });
+    const layer = new SafeConv2d({
+      weight: tensor([2, 1, 3, 3], 1),
+      padding: 1,
+      strategy: FallbackStrategy.CPU,
+      router,
+    });
+    // Keys name the device and vendor library this process has ('cpu|…|none' here; e.g. 'cuda:sm_90|…|cudnn@9'
+    // on a GPU machine).
+    const geometry = {
+      stride: [1, 1] as [number, number],
+      padding: [1, 1, 1, 1] as [number, number, number, number],
+      dilation: [1, 1] as [number, number],
+      groups: 1,
+    };
+    const keyOf = (h: number) =>
+      decisionKey(makeProblem('forward', [1, 1, h, h], [2, 1, 3, 3], geometry), detectCapabilities());
     layer.forward(tensor([1, 1, 6, 6], 1));
     layer.forward(tensor([1, 1, 6, 6], 2));
     layer.forward(tensor([1, 1, 8, 8], 3));
@@ -115,8 +137,8 @@ describe('statistics', () => {
       byKernel: { 'SafeConv2d.forward': 3 },
     });
     expect(stats.keys.map((k) => [k.key, k.calls])).toEqual([
-      ['cpu|forward|x1x1x6x6|w2x1x3x3|s1x1|p1x1x1x1|d1x1|g1|none', 2],
-      ['cpu|forward|x1x1x8x8|w2x1x3x3|s1x1|p1x1x1x1|d1x1|g1|none', 1],
+      [keyOf(6), 2],
+      [keyOf(8), 1],
     ]);
     expect(stats.keys[0]!.algorithms.cpu!.calls).toBe(2);
     // A snapshot: later calls do not change it.
