@@ -1,16 +1,22 @@
-// CPU benchmark: our addon vs @tensorflow/tfjs-backend-cpu and @tensorflow/tfjs-backend-wasm, on the
-// suite of issue 4, forward and forward+backward (dx and dw), in one run.
+// CPU benchmark: our addon vs @tensorflow/tfjs-backend-cpu, @tensorflow/tfjs-backend-wasm and (forward only:
+// ONNX Runtime has no conv backward) onnxruntime-node on CPU, on the suite of issue 4, forward and
+// forward+backward (dx and dw), in one run.
 //   npm run bench -w @rocm-patch/conv-bypass -- --device cpu [--json] [--quick] [--skip-tfjs-cpu] [--repeats N]
 // The full run takes ~25 minutes on 2 cores, nearly all of it tfjs-backend-cpu's forward+backward
 // (minutes per big shape); --quick measures that only on shapes up to 0.1 GFLOP.
 // Times are medians of repeated runs (wall clock, inputs prepared beforehand, results read back for
-// TF.js); ours and tfjs-backend-wasm run alternately so both see the same load on a shared machine. tfjs-backend-cpu is plain JavaScript and takes seconds per big shape, so it runs once
-// (after no warm-up) on shapes above 0.1 GFLOP and 3 times (after one warm-up) below.
+// TF.js and ONNX Runtime); ours, tfjs-backend-wasm and onnxruntime-node run alternately so all see the same
+// load on a shared machine. tfjs-backend-cpu is plain JavaScript and takes seconds per big shape, so it runs
+// once (after no warm-up) on shapes above 0.1 GFLOP and 3 times (after one warm-up) below.
+// ONNX Runtime runs a one-node Conv model per shape (bench/onnx-conv-model.mjs) with as many intra-op
+// threads as there are CPUs (ours also uses all cores); its output is checked against ours before timing.
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
+import ort from 'onnxruntime-node';
 import { conv2d, conv2dBackwardData, conv2dBackwardFilter, cpuInfo, resolveParams } from '../dist/index.mjs';
+import { convModel } from './onnx-conv-model.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -83,6 +89,9 @@ function oursRunner(shape) {
   const flops = 2 * p.n * p.k * p.p * p.q * (c / groups) * r * s;
   return {
     flops,
+    x,
+    wt,
+    y,
     forward: () => conv2d(x, wt, { ...o, out: y }),
     forwardBackward: () => {
       conv2d(x, wt, { ...o, out: y });
@@ -134,6 +143,53 @@ function tfRunner(shape) {
   };
 }
 
+const ORT_THREADS = cpus().length;
+
+/**
+ * onnxruntime-node on its CPU execution provider, fed ours' inputs. Its output is compared with ours
+ * (max |difference| within 1e-3 of ours' max magnitude) before it is timed: a wrong model fails here.
+ */
+async function ortRunner(shape, mine) {
+  const [n, c, h, w, k, r, s, stride, pad, groups] = shape;
+  const session = await ort.InferenceSession.create(
+    convModel({ n, c, h, w, k, r, s, stride, pad, groups, weights: mine.wt.data }),
+    {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: ORT_THREADS,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      // ORT's pool threads otherwise spin-wait after each run, taking the cores from ours and wasm,
+      // which run between its runs (ours' pool sleeps while idle).
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    },
+  );
+  const feeds = { X: new ort.Tensor('float32', mine.x.data, mine.x.shape) };
+  const forward = async () => {
+    const { Y } = await session.run(feeds);
+    Y.dispose?.();
+  };
+  mine.forward();
+  const { Y } = await session.run(feeds);
+  const want = mine.y.data;
+  if (Y.data.length !== want.length) {
+    throw new Error(
+      `onnxruntime-node: ${fmtShape(shape)}: output has ${Y.data.length} values, ours ${want.length}`,
+    );
+  }
+  let maxAbs = 0;
+  let maxDiff = 0;
+  for (let i = 0; i < want.length; i++) {
+    maxAbs = Math.max(maxAbs, Math.abs(want[i]));
+    maxDiff = Math.max(maxDiff, Math.abs(want[i] - Y.data[i]));
+  }
+  if (!(maxDiff <= 1e-3 * maxAbs)) {
+    throw new Error(
+      `onnxruntime-node: ${fmtShape(shape)}: output differs from ours by ${maxDiff} (max |y| ${maxAbs}); not timing it`,
+    );
+  }
+  return { forward, maxRelDiff: maxDiff / maxAbs, dispose: () => session.release() };
+}
+
 const fmtShape = (s) => `${s.slice(0, 7).join('×')} s${s[7]} p${s[8]}${s[9] > 1 ? ` g${s[9]}` : ''}`;
 
 const results = [];
@@ -162,40 +218,52 @@ function supported(fn, backend) {
 }
 
 /**
- * Ours and tfjs-backend-wasm, run alternately (ours, wasm, ours, wasm, ...) so both see the same
- * load on a shared machine; the median of each.
+ * Ours and the peers, run alternately (ours, wasm, ORT, ours, wasm, ORT, ...) after one warm-up each, so
+ * all see the same load on a shared machine; the median of each (undefined where fn is undefined).
+ * A function may return a promise (onnxruntime-node's run is async); it is awaited inside its timing.
  */
-function timeAlternating(a, b, repeats) {
-  a();
-  b?.();
-  const ta = [];
-  const tb = [];
+async function timeAlternating(fns, repeats) {
+  const present = fns.filter((fn) => fn !== undefined);
+  for (const fn of present) await fn();
+  const ts = fns.map(() => []);
   for (let i = 0; i < repeats; i++) {
-    ta.push(time(a, 0, 1).ms);
-    if (b) tb.push(time(b, 0, 1).ms);
+    for (const [j, fn] of fns.entries()) {
+      if (!fn) continue;
+      const t0 = performance.now();
+      const done = fn();
+      if (done instanceof Promise) await done;
+      ts[j].push(performance.now() - t0);
+    }
   }
-  return [{ ms: median(ta), runs: repeats }, b ? { ms: median(tb), runs: repeats } : undefined];
+  return fns.map((fn, j) => (fn ? { ms: median(ts[j]), runs: repeats } : undefined));
 }
 
 await tf.setBackend('wasm');
 await tf.ready();
 const ours = [];
 const wasm = [];
-SUITE.forEach((shape, i) => {
-  progress(`ours and tfjs-wasm ${i + 1}/${SUITE.length}`);
+const onnx = [];
+for (const [i, shape] of SUITE.entries()) {
+  progress(`ours, tfjs-wasm and onnxruntime-node ${i + 1}/${SUITE.length}`);
   const mine = oursRunner(shape);
   const theirs = tfRunner(shape);
-  const [oursFwd, wasmFwd] = timeAlternating(mine.forward, theirs.forward, REPEATS);
+  const ortRun = await ortRunner(shape, mine);
+  const [oursFwd, wasmFwd, ortFwd] = await timeAlternating(
+    [mine.forward, theirs.forward, ortRun.forward],
+    REPEATS,
+  );
+  ortRun.dispose();
   const wasmHasBackward = supported(theirs.forwardBackward, 'wasm');
-  const [oursFb, wasmFb] = timeAlternating(
-    mine.forwardBackward,
-    wasmHasBackward ? theirs.forwardBackward : undefined,
+  const [oursFb, wasmFb] = await timeAlternating(
+    [mine.forwardBackward, wasmHasBackward ? theirs.forwardBackward : undefined],
     REPEATS,
   );
   theirs.dispose();
   ours.push({ flops: mine.flops, forward: oursFwd, forwardBackward: oursFb });
   wasm.push({ forward: wasmFwd, forwardBackward: wasmFb });
-});
+  // ONNX Runtime has no conv backward (it runs inference graphs): no forward+backward figure.
+  onnx.push({ forward: ortFwd, forwardBackward: undefined, maxRelDiff: ortRun.maxRelDiff });
+}
 
 /** tfjs-backend-cpu alone (it is 50-2000× slower; alternating would not change its ratios). */
 async function measureTfCpu() {
@@ -226,6 +294,7 @@ for (const mode of ['forward', 'forwardBackward']) {
     const wasmT = wasm[i][mode];
     const ratio = (t) => (t ? t.ms / o.ms : undefined);
     const cpuT = tfCpu?.[i][mode];
+    const ortT = onnx[i][mode];
     results.push({
       shape: SUITE[i],
       mode,
@@ -233,8 +302,11 @@ for (const mode of ['forward', 'forwardBackward']) {
       ours: entry(o),
       tfjsWasm: entry(wasmT),
       tfjsCpu: entry(cpuT),
+      onnxruntime: entry(ortT),
       speedupVsWasm: ratio(wasmT),
       speedupVsCpu: ratio(cpuT),
+      speedupVsOrt: ratio(ortT),
+      ...(mode === 'forward' ? { ortMaxRelDiff: onnx[i].maxRelDiff } : {}),
     });
   }
 }
@@ -252,6 +324,10 @@ for (const mode of ['forward', 'forwardBackward']) {
       ? Math.min(...rows.map((r) => r.speedupVsWasm ?? Infinity))
       : undefined,
     geomeanSpeedupVsCpu: geomean(rows.map((r) => r.speedupVsCpu)),
+    geomeanSpeedupVsOrt: geomean(rows.map((r) => r.speedupVsOrt)),
+    minSpeedupVsOrt: rows.some((r) => r.speedupVsOrt)
+      ? Math.min(...rows.map((r) => r.speedupVsOrt ?? Infinity))
+      : undefined,
   };
 }
 
@@ -264,6 +340,13 @@ if (opts.json) {
         node: process.version,
         ours: info,
         tfjsWasmThreads: wasmThreads,
+        onnxruntime: {
+          version: ort.env.versions.node,
+          executionProvider: 'cpu',
+          intraOpNumThreads: ORT_THREADS,
+          graphOptimizationLevel: 'all',
+          backward: 'none (ONNX Runtime has no conv backward)',
+        },
         tfjsCpuRuns: `one run (no warm-up) above 0.1 GFLOP, else median of 3${opts.quick ? '; forward+backward only up to 0.1 GFLOP (--quick)' : ''}`,
         unsupported: [...unsupported],
         results,
@@ -280,24 +363,31 @@ if (opts.json) {
       `\n${mode === 'forward' ? 'forward' : 'forward + backward (dx, dw)'}  (ms, median; × = peer time / our time)`,
     );
     console.log(
-      '| shape (N×C×H×W×K×R×S) | GFLOP | ours ms | ours GFLOP/s | wasm ms | tfjs-cpu ms | × wasm | × tfjs-cpu |',
+      '| shape (N×C×H×W×K×R×S) | GFLOP | ours ms | ours GFLOP/s | wasm ms | tfjs-cpu ms | ORT ms | ORT GFLOP/s | ' +
+        '× wasm | × tfjs-cpu | × ORT |',
     );
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of results.filter((x) => x.mode === mode)) {
       console.log(
         `| ${fmtShape(r.shape)} | ${f(r.gflop, 3)} | ${f(r.ours.ms, 2)} | ${f(r.ours.gflops)} | ${f(r.tfjsWasm?.ms, 2)} | ` +
-          `${f(r.tfjsCpu?.ms, 0)} | ${f(r.speedupVsWasm, 2)} | ${f(r.speedupVsCpu)} |`,
+          `${f(r.tfjsCpu?.ms, 0)} | ${f(r.onnxruntime?.ms, 2)} | ${f(r.onnxruntime?.gflops)} | ` +
+          `${f(r.speedupVsWasm, 2)} | ${f(r.speedupVsCpu)} | ${f(r.speedupVsOrt, 2)} |`,
       );
     }
     const sm = summary[mode];
     console.log(
       `geomean × wasm: ${f(sm.geomeanSpeedupVsWasm, 2)} (lowest ${f(sm.minSpeedupVsWasm, 2)}); ` +
-        `geomean × tfjs-cpu: ${f(sm.geomeanSpeedupVsCpu)}`,
+        `geomean × tfjs-cpu: ${f(sm.geomeanSpeedupVsCpu)}; ` +
+        `geomean × ORT: ${f(sm.geomeanSpeedupVsOrt, 2)} (lowest ${f(sm.minSpeedupVsOrt, 2)})`,
     );
   }
   console.log(
     `\ntfjs-backend-wasm: SIMD, ${wasmThreads} thread(s). tfjs-backend-cpu: one run (no warm-up) on shapes above ` +
       `0.1 GFLOP, median of 3 below${opts.quick ? '; its forward+backward only up to 0.1 GFLOP (--quick)' : ''}.`,
+  );
+  console.log(
+    `onnxruntime-node ${ort.env.versions.node}: CPU execution provider, ${ORT_THREADS} intra-op threads, ` +
+      `graph optimization 'all'; forward only (— in forward+backward: ONNX Runtime has no conv backward).`,
   );
   for (const u of unsupported) console.log(`unsupported (— in the table): ${u}`);
 }
