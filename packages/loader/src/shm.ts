@@ -29,18 +29,33 @@ interface Placeholder {
   length: number;
 }
 
+const liveDirs = new Set<string>();
+let exitHook = false;
+
 /** A private directory for one loader's batch files, or null where there is no /dev/shm. */
 export function createShmDir(): string | null {
   if (process.platform !== 'linux' || !existsSync('/dev/shm')) return null;
+  let dir: string;
   try {
-    return mkdtempSync(join('/dev/shm', `rocm-patch-loader-${process.pid}-`));
+    dir = mkdtempSync(join('/dev/shm', `rocm-patch-loader-${process.pid}-`));
   } catch {
     return null;
   }
+  liveDirs.add(dir);
+  if (!exitHook) {
+    // Backstop for a program that exits without closing its loader: /dev/shm outlives processes.
+    exitHook = true;
+    process.on('exit', () => {
+      for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  return dir;
 }
 
 export function removeShmDir(dir: string | null): void {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (!dir) return;
+  liveDirs.delete(dir);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 let counter = 0;

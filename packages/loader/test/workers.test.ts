@@ -1,6 +1,7 @@
 // The DataLoader with worker threads and processes (through @rocm-patch/mp). Workers load the built
 // task module (dist/worker.mjs) and the plain .mjs fixtures, so the package is built before these run.
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -305,5 +306,22 @@ describe('DataLoader workers (process)', () => {
     expect([data.data[0], data.data[150_000]]).toEqual([0, 2]);
     expect(data.data.buffer).toBe(streamed[0]!.indices.buffer);
     expect(ours()).toEqual([]);
+
+    // A program that exits without closing its persistent loader leaves no directory behind either.
+    const program = `
+      import { DataLoader, SyntheticShapesDataset } from ${JSON.stringify(new URL('../dist/index.mjs', import.meta.url).href)};
+      const loader = new DataLoader({ dataset: new SyntheticShapesDataset({ length: 40, size: 64 }), batchSize: 32,
+        numWorkers: 1, runtime: 'process', persistentWorkers: true });
+      for await (const batch of loader) if (batch.indices.length === 32 && batch.image.data.buffer !== batch.indices.buffer) throw new Error('no file');
+      console.log(process.pid);
+      process.exit(0);`;
+    // A file, not `node -e`: process workers inherit the parent's execArgv, and `-e` would run the program again.
+    const file = join(dir, 'exit-without-close.mjs');
+    writeFileSync(file, program);
+    const pid = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 }).trim();
+    expect(Number(pid)).toBeGreaterThan(0);
+    if (existsSync('/dev/shm')) {
+      expect(readdirSync('/dev/shm').filter((d) => d.startsWith(`rocm-patch-loader-${pid}-`))).toEqual([]);
+    }
   });
 });
