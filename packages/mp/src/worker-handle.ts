@@ -56,10 +56,37 @@ export interface WorkerHandle {
   unref(): void;
 }
 
-// Process workers get the parent's Node options (loaders such as --import keep working), but not the
-// debugger flags, which would make every worker try to bind the parent's inspector port.
-function inheritedExecArgv(): string[] {
-  return process.execArgv.filter((arg) => !/^--(inspect|debug)/.test(arg));
+// Options that make `node` run something other than the script it is given, with the value each takes
+// (a separate argument unless written --opt=value). A worker forked with the parent's `-e CODE` would run
+// CODE instead of the bootstrap — and if CODE creates a pool, fork again, without end.
+const NOT_INHERITED_WITH_VALUE = new Set([
+  '-e',
+  '--eval',
+  '-p',
+  '--print',
+  '--watch-path',
+  '--test-name-pattern',
+]);
+const NOT_INHERITED = /^(--(inspect|debug)|-c$|--check$|--watch|--test|--interactive$|-i$|--input-type)/;
+
+/**
+ * Process workers get the parent's Node options (loaders such as --import keep working), but not the
+ * debugger flags, which would make every worker try to bind the parent's inspector port, nor the options
+ * that replace the script (eval/print, check, watch, test runner, REPL).
+ */
+export function inheritedExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const name = arg.split('=', 1)[0]!;
+    if (NOT_INHERITED_WITH_VALUE.has(name)) {
+      if (!arg.includes('=')) i++; // skip its value too
+      continue;
+    }
+    if (NOT_INHERITED.test(arg)) continue;
+    kept.push(arg);
+  }
+  return kept;
 }
 
 export function spawnWorker(spec: WorkerSpec, events: WorkerEvents): WorkerHandle {

@@ -10,6 +10,7 @@ import {
   setupMultiprocessing,
   TaskError,
 } from '../src/index.js';
+import { inheritedExecArgv } from '../src/worker-handle.js';
 import { fixture, isAlive, rejection, runtimes, tasksModule } from './helpers.js';
 
 const pools: Pool[] = [];
@@ -177,6 +178,43 @@ describe('parent Node options', () => {
       { timeout: 15_000 },
     );
     expect(JSON.parse(stdout)).toEqual({ thread: 42, process: 42 });
+  });
+
+  it('starts process workers from a parent run with -e (the worker must not re-run the inline code)', async () => {
+    // Before the fix the forked worker inherited `-e CODE`, ran CODE instead of the bootstrap, created a
+    // pool of its own and forked again without end.
+    const code = [
+      "import { createPool } from '@rocm-patch/mp';",
+      `const pool = createPool({ module: ${JSON.stringify(tasksModule.href)}, runtime: 'process', size: 1 });`,
+      "process.stdout.write(String(await pool.run('add', { a: 40, b: 2 })));",
+      'await pool.close();',
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code], {
+      timeout: 15_000,
+      killSignal: 'SIGKILL',
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+    });
+    expect(stdout).toBe('42');
+  });
+
+  it('passes on Node options but not those that replace the script', () => {
+    expect(
+      inheritedExecArgv([
+        '--max-old-space-size=300',
+        '-e',
+        'code()',
+        '--import',
+        'tsx',
+        '--print=1',
+        '--inspect=9229',
+        '--input-type=module',
+        '--watch',
+        '--test',
+        '--eval',
+        'more()',
+        '--enable-source-maps',
+      ]),
+    ).toEqual(['--max-old-space-size=300', '--import', 'tsx', '--enable-source-maps']);
   });
 });
 
