@@ -13,7 +13,6 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { ImageFolderDataset } from '../dist/image-folder.mjs';
 import { DataLoader } from '../dist/index.mjs';
@@ -131,6 +130,8 @@ async function measureLoader(root, numWorkers, runtime) {
 
 /** The same work as a tfjs-data pipeline: generator of files → decode+resize (sharp) → normalise (tf ops) → batch → prefetch. */
 async function measureTfjs(root) {
+  // Loaded here, not at the top: `--skip-tfjs` runs (e.g. on a machine without TF.js) never need it.
+  const tf = await import('@tensorflow/tfjs');
   await tf.setBackend('cpu');
   const files = new ImageFolderDataset({ root, size: OUT, sharpConcurrency: 1, sharpCache }).samples;
   const mean = tf.tensor1d([0.485, 0.456, 0.406]);
