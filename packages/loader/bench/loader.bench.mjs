@@ -102,7 +102,12 @@ function checkBatch(batch, expected) {
   return shape[0];
 }
 
-/** One warm-up pass of a few batches (starts the persistent workers), then one timed epoch. */
+/**
+ * One untimed epoch (starts the persistent workers, warms the page cache and the JIT), then one timed
+ * epoch: the steady state of training with persistent workers. The warm-up runs to its end rather than
+ * breaking off early, since batches still being loaded for a broken-off epoch would hold the workers when
+ * the timed one starts.
+ */
 async function measureLoader(root, numWorkers, runtime) {
   const loader = new DataLoader({
     dataset: new ImageFolderDataset({ root, size: OUT, sharpConcurrency: 1, sharpCache }),
@@ -114,8 +119,7 @@ async function measureLoader(root, numWorkers, runtime) {
     persistentWorkers: true,
   });
   try {
-    let warm = 0;
-    for await (const _ of loader) if (++warm === 3) break;
+    for await (const batch of loader) checkBatch(batch, batchSize);
     const start = performance.now();
     let samples = 0;
     for await (const batch of loader) samples += checkBatch(batch, batchSize);

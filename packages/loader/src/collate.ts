@@ -37,6 +37,11 @@ export type CollateFn<T = unknown, B extends object = object> = (items: T[], ind
 
 type TypedArrayConstructor = new (length: number) => TypedArray;
 
+/** Where collate gets the memory of a stacked field: a fresh array by default, an arena in process workers. */
+export type Allocate = (Ctor: TypedArrayConstructor, length: number) => TypedArray;
+
+const allocateFresh: Allocate = (Ctor, length) => new Ctor(length);
+
 /**
  * Stacks a batch of items. Items are objects (or arrays, whose fields are then named '0', '1', …) of
  * numbers, bigints, typed arrays, { data, shape } tensors or nested such objects. Every field becomes one
@@ -44,6 +49,15 @@ type TypedArrayConstructor = new (length: number) => TypedArray;
  * int32 integers and a Float64Array otherwise, bigints a BigInt64Array, typed arrays keep their type.
  */
 export function defaultCollate(items: readonly unknown[], indices: Int32Array | readonly number[]): Batch {
+  return collateWith(allocateFresh, items, indices);
+}
+
+/** defaultCollate with the memory of the stacked typed-array fields taken from `allocate`. */
+export function collateWith(
+  allocate: Allocate,
+  items: readonly unknown[],
+  indices: Int32Array | readonly number[],
+): Batch {
   const idx = indices instanceof Int32Array ? indices : Int32Array.from(indices);
   if (items.length === 0) throw new RangeError('collate needs at least one item');
   if (idx.length !== items.length) {
@@ -60,11 +74,16 @@ export function defaultCollate(items: readonly unknown[], indices: Int32Array | 
       `dataset index ${idx[0]}: an item field named 'indices' clashes with the batch's indices; rename it`,
     );
   }
-  const fields = collateObject(items, idx, '');
+  const fields = collateObject(items, idx, '', allocate);
   return Object.assign(fields, { indices: idx }) as Batch;
 }
 
-function collateObject(values: readonly unknown[], idx: Int32Array, path: string): CollatedFields {
+function collateObject(
+  values: readonly unknown[],
+  idx: Int32Array,
+  path: string,
+  allocate: Allocate,
+): CollatedFields {
   const first = values[0] as Record<string, unknown>;
   const keys = Object.keys(first);
   const out: CollatedFields = {};
@@ -84,12 +103,17 @@ function collateObject(values: readonly unknown[], idx: Int32Array, path: string
   }
   for (const key of keys) {
     const column = values.map((v) => (v as Record<string, unknown>)[key]);
-    out[key] = collateField(column, idx, path ? `${path}.${key}` : key);
+    out[key] = collateField(column, idx, path ? `${path}.${key}` : key, allocate);
   }
   return out;
 }
 
-function collateField(column: unknown[], idx: Int32Array, path: string): Tensor | CollatedFields {
+function collateField(
+  column: unknown[],
+  idx: Int32Array,
+  path: string,
+  allocate: Allocate,
+): Tensor | CollatedFields {
   const first = column[0];
   const b = column.length;
   if (typeof first === 'number') {
@@ -117,7 +141,7 @@ function collateField(column: unknown[], idx: Int32Array, path: string): Tensor 
     const firstData = isTypedArray(first) ? first : first.data;
     const size = shapeSize(firstShape);
     const Ctor = firstData.constructor as TypedArrayConstructor;
-    const data = new Ctor(b * size);
+    const data = allocate(Ctor, b * size);
     for (let i = 0; i < b; i++) {
       const v = column[i];
       const vData = isTypedArray(v) ? v : isTensor(v) ? v.data : undefined;
@@ -140,9 +164,9 @@ function collateField(column: unknown[], idx: Int32Array, path: string): Tensor 
     return { data, shape: [b, ...firstShape] };
   }
   if (typeof first === 'object' && first !== null && !Array.isArray(first)) {
-    return collateObject(column, idx, path);
+    return collateObject(column, idx, path, allocate);
   }
-  if (Array.isArray(first)) return collateObject(column, idx, path);
+  if (Array.isArray(first)) return collateObject(column, idx, path, allocate);
   throw new TypeError(
     `${where(path, idx[0])} is ${describe(first)}: the default collate supports numbers, bigints, typed arrays, { data, shape } tensors and objects of them; pass a custom collate`,
   );

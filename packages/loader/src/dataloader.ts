@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createPool, TaskTimeoutError, WorkerCrashError } from '@rocm-patch/mp';
 import { builtFileUrl } from './built-file.js';
 import { type Collated, defaultCollate } from './collate.js';
@@ -26,7 +27,7 @@ import {
   SequentialSampler,
   validateEpoch,
 } from './samplers.js';
-import { createShmDir, removeShmDir, unpackFromFile } from './shm.js';
+import { createShmDir, discardFile, removeShmDir, SpareBatchFiles, unpackFromFile } from './shm.js';
 
 type Pool = ReturnType<typeof createPool>;
 
@@ -106,6 +107,8 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
   #pool: Pool | null = null;
   /** Process runtime: this pool's directory for batch files in shared memory. */
   #shmDir: string | null = null;
+  /** Batch files read, waiting to go back to their worker for reuse (with #shmDir). */
+  #spareFiles = new SpareBatchFiles();
   #epoch = 0;
   /** setEpoch was called while an iteration ran: that iteration must not advance the epoch over it. */
   #epochSet = false;
@@ -336,7 +339,10 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
 
   #acquirePool(): Pool {
     if (this.#closed) throw new Error('this DataLoader is closed');
-    if (!this.#pool && this.runtime === 'process') this.#shmDir = createShmDir();
+    if (!this.#pool && this.runtime === 'process') {
+      this.#shmDir = createShmDir();
+      this.#spareFiles = new SpareBatchFiles();
+    }
     this.#pool ??= createPool({
       module: builtFileUrl('worker', import.meta.url),
       runtime: this.runtime,
@@ -456,6 +462,18 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
   }
 
   async *#iterateMapWorkers(pool: Pool, epoch: number): AsyncGenerator<object> {
+    // Fired when this epoch's iteration ends, normally or not (break, throw): prefetched batches no
+    // worker has started are withdrawn, so the workers are free at once for the next epoch.
+    const ended = new AbortController();
+    setMaxListeners(0, ended.signal); // one listener per batch in flight: prefetchFactor × numWorkers may pass 10
+    try {
+      yield* this.#mapWorkerBatches(pool, epoch, ended.signal);
+    } finally {
+      ended.abort(new Error('the epoch this batch was loaded for has ended'));
+    }
+  }
+
+  async *#mapWorkerBatches(pool: Pool, epoch: number, ended: AbortSignal): AsyncGenerator<object> {
     const batches = this.#batches(epoch);
     const maxInFlight = this.prefetchFactor * this.numWorkers;
     const load = new Array<number>(this.numWorkers).fill(0);
@@ -476,7 +494,7 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
         outstanding++;
         const worker = load.indexOf(Math.min(...load));
         load[worker]! += 1;
-        this.#runBatch(pool, worker, batchIndex, Int32Array.from(step.value), epoch)
+        this.#runBatch(pool, worker, batchIndex, Int32Array.from(step.value), epoch, ended)
           .then(
             (value) => done.set(batchIndex, { ok: true, value }),
             (error: unknown) => done.set(batchIndex, { ok: false, error }),
@@ -504,24 +522,36 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
     }
   }
 
-  /** Runs one batch on `worker`; a batch whose worker died is sent again (to its replacement), so none is lost or doubled. */
+  /**
+   * Runs one batch on `worker`; a batch whose worker died is sent again (to its replacement), so none is
+   * lost or doubled. Once `ended` fires the batch is not wanted: it is withdrawn if not started, and a
+   * batch file that still arrives is deleted unread.
+   */
   async #runBatch(
     pool: Pool,
     worker: number,
     batchIndex: number,
     indices: Int32Array,
     epoch: number,
+    ended: AbortSignal,
   ): Promise<object> {
     let crashes = 0;
+    const spare = this.#spareFiles;
     while (true) {
       let reply: BatchReply;
+      const spareFiles = spare.take(worker);
       try {
         reply = await pool.run<BatchReply>(
           'batch',
-          { key: this.#key, epoch, batchIndex, indices },
-          this.timeoutMs === undefined ? { worker } : { worker, timeoutMs: this.timeoutMs },
+          { key: this.#key, epoch, batchIndex, indices, spareFiles },
+          this.timeoutMs === undefined
+            ? { worker, withdraw: ended }
+            : { worker, withdraw: ended, timeoutMs: this.timeoutMs },
         );
       } catch (error) {
+        // The task never ran or its worker died: the files it carried have no owner now.
+        for (const file of spareFiles) void discardFile(file);
+        if (ended.aborted) throw error;
         if (error instanceof TaskTimeoutError) {
           throw new BatchTimeoutError({
             batchIndex,
@@ -539,14 +569,25 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
         }
         throw error;
       }
+      if (reply.kind === 'batch' && reply.file && ended.aborted) {
+        await discardFile(reply.file);
+        throw ended.reason;
+      }
       if (reply.kind === 'needInit') {
+        for (const file of spareFiles) void discardFile(file); // a fresh worker that did not take them
+        if (ended.aborted) throw ended.reason;
         // A replacement worker: build its dataset, then send the batch again.
         await pool.run('init', this.#initTask(worker, epoch), { worker });
         continue;
       }
       if (reply.kind === 'error')
         throw new SampleError(reply.failure, { workerId: worker, batchIndex, epoch });
-      if (reply.kind === 'batch') return reply.file ? unpackFromFile(reply.batch, reply.file) : reply.batch;
+      if (reply.kind === 'batch') {
+        if (!reply.file) return reply.batch;
+        const batch = await unpackFromFile(reply.batch, reply.file, reply.bytes!, true);
+        spare.giveBack(worker, reply.file);
+        return batch;
+      }
       throw new Error(
         `unexpected reply from loader worker ${worker}: ${String((reply as { kind?: unknown }).kind)}`,
       );
@@ -554,29 +595,59 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
   }
 
   async *#iterateIterableWorkers(pool: Pool, epoch: number): AsyncGenerator<object> {
+    // As for map-style epochs: requests no worker has started are withdrawn when the iteration ends.
+    const ended = new AbortController();
+    setMaxListeners(0, ended.signal); // one listener per batch in flight: prefetchFactor × numWorkers may pass 10
+    try {
+      yield* this.#iterableWorkerBatches(pool, epoch, ended.signal);
+    } finally {
+      ended.abort(new Error('the epoch this batch was loaded for has ended'));
+    }
+  }
+
+  async *#iterableWorkerBatches(pool: Pool, epoch: number, ended: AbortSignal): AsyncGenerator<object> {
     const n = this.numWorkers;
     const queues: Promise<{ worker: number; settled: Settled<FetchResultOrDone> }>[][] = Array.from(
       { length: n },
       () => [],
     );
     const active = new Set<number>(Array.from({ length: n }, (_, w) => w));
-    const request = (worker: number) =>
-      pool
-        .run<BatchReply>(
-          'next',
-          { key: this.#key, epoch },
-          this.timeoutMs === undefined ? { worker } : { worker, timeoutMs: this.timeoutMs },
-        )
-        // Read a shared-memory batch file as soon as it arrives, so none is left behind if this batch is never consumed.
-        .then((value) =>
-          value.kind === 'batch' && value.file
-            ? { kind: 'batch' as const, batch: unpackFromFile(value.batch, value.file) }
-            : value,
-        )
-        .then(
-          (value) => ({ worker, settled: { ok: true, value } }),
-          (error: unknown) => ({ worker, settled: { ok: false, error } }),
-        );
+    const spare = this.#spareFiles;
+    const request = (worker: number) => {
+      const spareFiles = spare.take(worker);
+      return (
+        pool
+          .run<BatchReply>(
+            'next',
+            { key: this.#key, epoch, spareFiles },
+            this.timeoutMs === undefined
+              ? { worker, withdraw: ended }
+              : { worker, withdraw: ended, timeoutMs: this.timeoutMs },
+          )
+          .catch((error: unknown) => {
+            // The request never ran or its worker died: the files it carried have no owner now.
+            for (const file of spareFiles) void discardFile(file);
+            throw error;
+          })
+          // Take a shared-memory batch file over as soon as it arrives (or delete it unread once the epoch
+          // has ended), so none is left behind if this batch is never consumed.
+          .then(async (value): Promise<BatchReply> => {
+            if (value.kind === 'needInit') for (const file of spareFiles) void discardFile(file);
+            if (value.kind !== 'batch' || !value.file) return value;
+            if (ended.aborted) {
+              await discardFile(value.file);
+              throw ended.reason;
+            }
+            const batch = await unpackFromFile(value.batch, value.file, value.bytes!, true);
+            spare.giveBack(worker, value.file);
+            return { kind: 'batch', batch };
+          })
+          .then(
+            (value) => ({ worker, settled: { ok: true, value } }),
+            (error: unknown) => ({ worker, settled: { ok: false, error } }),
+          )
+      );
+    };
     let batchIndex = 0;
     let turn = 0;
     while (active.size > 0) {

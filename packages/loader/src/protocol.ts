@@ -38,16 +38,25 @@ export interface BatchTask {
   epoch: number;
   batchIndex: number;
   indices: Int32Array;
+  /** Process workers: batch files the main process has read, handed back for this worker to overwrite. */
+  spareFiles?: string[];
 }
 
 /** The next batch of this worker's shard of an iterable dataset. */
 export interface NextTask {
   key: string;
   epoch: number;
+  spareFiles?: string[];
 }
 
 export type BatchReply =
-  | { kind: 'batch'; batch: Record<string, unknown> & { indices: Int32Array }; file?: string }
+  | {
+      kind: 'batch';
+      batch: Record<string, unknown> & { indices: Int32Array };
+      /** Process workers: the shared-memory file holding the batch's arrays, `bytes` long. */
+      file?: string;
+      bytes?: number;
+    }
   | { kind: 'done' }
   | { kind: 'needInit' }
   | { kind: 'error'; failure: SampleFailure };

@@ -5,12 +5,13 @@
  * from its own iterator. Results move to the main thread without a copy (thread workers).
  */
 import { withTransfer } from '@rocm-patch/mp';
-import { type Batch, defaultCollate, transferList } from './collate.js';
+import { BatchArena } from './batch-arena.js';
+import { type Batch, collateWith, defaultCollate, transferList } from './collate.js';
 import type { MapDataset } from './dataset.js';
 import { type Collate, type FetchResult, fetchBatch, IterableBatcher } from './fetch.js';
 import { constructFromRef, functionFromRef } from './load-ref.js';
 import type { BatchReply, BatchTask, EpochTask, InitReply, InitTask, NextTask } from './protocol.js';
-import { packToFile } from './shm.js';
+import { keepSpareFiles, packToFile } from './shm.js';
 import { setWorkerInfo } from './worker-info.js';
 
 interface State {
@@ -22,6 +23,8 @@ interface State {
   /** Iterable datasets: this epoch's batcher, and a chain that serialises requests for it. */
   batcher: { epoch: number; batcher: IterableBatcher } | null;
   chain: Promise<unknown>;
+  /** Process workers: read batch files this worker may overwrite. */
+  spareFiles: string[];
 }
 
 const states = new Map<string, Promise<State>>();
@@ -45,13 +48,36 @@ async function build(config: InitTask): Promise<State> {
     );
   const collate = config.collate
     ? await functionFromRef<Collate>(config.collate, 'options.collate')
-    : (defaultCollate as Collate);
+    : config.shmDir
+      ? arenaCollate(new BatchArena())
+      : (defaultCollate as Collate);
   if (config.workerInit) {
     const init = await functionFromRef<(id: number) => unknown>(config.workerInit, 'options.workerInit');
     await init(config.workerId);
   }
   d.setEpoch?.(config.epoch);
-  return { config, dataset, kind, collate, epoch: config.epoch, batcher: null, chain: Promise.resolve() };
+  return {
+    config,
+    dataset,
+    kind,
+    collate,
+    epoch: config.epoch,
+    batcher: null,
+    chain: Promise.resolve(),
+    spareFiles: [],
+  };
+}
+
+/**
+ * The default collate into memory reused batch after batch: a process worker's batch is copied into its
+ * shared-memory file right after collation (reply), and a worker runs one task at a time, so the previous
+ * batch is dead when the next one is collated.
+ */
+function arenaCollate(arena: BatchArena): Collate {
+  return (items, indices) => {
+    arena.reset();
+    return collateWith(arena.allocate, items, indices);
+  };
 }
 
 /** Builds this loader's state in this worker (once; later calls return the same answer). */
@@ -100,8 +126,11 @@ function reply(
   if (result === null) return { kind: 'done' };
   if (!result.ok) return { kind: 'error', failure: result.failure };
   if (s.config.shmDir) {
-    const packed = packToFile(result.batch, s.config.shmDir);
-    if (packed) return { kind: 'batch', batch: packed.batch, file: packed.file };
+    const packed = packToFile(result.batch, s.config.shmDir, s.spareFiles);
+    if (packed) return { kind: 'batch', batch: packed.batch, file: packed.file, bytes: packed.bytes };
+    // Small, or /dev/shm is full: the batch goes through IPC, which would send each array's whole
+    // buffer (the arena, for the default collate), so arrays that view part of a buffer are copied out.
+    return { kind: 'batch', batch: compactViews(result.batch) as Batch } satisfies BatchReply;
   }
   const out: BatchReply = { kind: 'batch', batch: result.batch as Batch };
   return withTransfer(out, transferList(result.batch));
@@ -112,6 +141,7 @@ export async function batch(task: BatchTask): Promise<unknown> {
   const state = states.get(task.key);
   if (!state) return { kind: 'needInit' } satisfies BatchReply;
   const s = await state;
+  if (s.config.shmDir) keepSpareFiles(s.spareFiles, task.spareFiles, s.config.shmDir);
   if (s.epoch !== task.epoch) setEpoch(s, task.epoch, s.config.seed);
   const result = await fetchBatch(s.dataset as MapDataset, s.collate, task.indices, {
     seed: s.config.seed,
@@ -126,6 +156,7 @@ export async function next(task: NextTask): Promise<unknown> {
   const state = states.get(task.key);
   if (!state) return { kind: 'needInit' } satisfies BatchReply;
   const s = await state;
+  if (s.config.shmDir) keepSpareFiles(s.spareFiles, task.spareFiles, s.config.shmDir);
   const run = s.chain.then(async () => {
     if (s.epoch !== task.epoch) setEpoch(s, task.epoch, s.config.seed);
     if (s.batcher?.epoch !== task.epoch) {
@@ -144,4 +175,18 @@ export async function next(task: NextTask): Promise<unknown> {
   });
   s.chain = run.catch(() => undefined);
   return run;
+}
+
+const typedArraySlice = Object.getPrototypeOf(Uint8Array.prototype).slice as (this: unknown) => unknown;
+
+/** The batch with every typed array that views only part of its buffer replaced by a copy of its own. */
+function compactViews(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (ArrayBuffer.isView(value)) {
+    const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
+    // %TypedArray%.prototype.slice copies, also for a Node Buffer (whose own slice() is a view).
+    return whole || value instanceof DataView ? value : typedArraySlice.call(value);
+  }
+  if (Array.isArray(value)) return value.map(compactViews);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compactViews(v)]));
 }

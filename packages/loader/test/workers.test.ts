@@ -13,6 +13,7 @@ import {
   SyntheticShapesDataset,
   type Tensor,
 } from '../src/index.js';
+import { MAX_SPARE_FILES } from '../src/shm.js';
 import { collect, eventually, fixture, isAlive, removeDir, tempDir, threadCount } from './helpers.js';
 
 const probe = (options: Record<string, unknown>) => ({
@@ -26,6 +27,19 @@ const order = (batches: { indices: Int32Array }[]) => batches.flatMap((b) => [..
 const runtimes = ['thread', 'process'] as const;
 const dir = tempDir();
 afterAll(() => removeDir(dir));
+
+/** Equal images, labels and indices (checked without toEqual, whose diff of megabytes of floats takes minutes). */
+function sameBatch(a: Batch, b: Batch): boolean {
+  const same = (x: ArrayLike<number | bigint>, y: ArrayLike<number | bigint>) =>
+    x.length === y.length && Array.prototype.every.call(x, (v: unknown, i: number) => Object.is(v, y[i]));
+  const [ai, bi] = [a.image as Tensor, b.image as Tensor];
+  return (
+    same(ai.data, bi.data) &&
+    ai.shape.join() === bi.shape.join() &&
+    same((a.label as Tensor).data, (b.label as Tensor).data) &&
+    same(a.indices, b.indices)
+  );
+}
 
 async function epochs(options: DataLoaderOptions, count: number): Promise<Batch[][]> {
   const loader = new DataLoader(options);
@@ -214,6 +228,34 @@ describe('DataLoader workers (thread)', () => {
     await loader.close();
   });
 
+  it('withdraws the prefetched batches no worker has started when a loop breaks early', async () => {
+    const counter = new SharedArrayBuffer(4);
+    const started = () => Atomics.load(new Int32Array(counter), 0);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    const loader = new DataLoader({
+      dataset: probe({ length: 12, everyMs: 200, started: counter }),
+      numWorkers: 1,
+      prefetchFactor: 12, // more than 10 batches wait on the epoch's end: no MaxListenersExceededWarning
+      persistentWorkers: true,
+    });
+    for await (const batch of loader) {
+      // Batch 0 is here and batch 1 has just started; 2 to 11 wait in the queue.
+      expect(order([batch as Batch])).toEqual([0]);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(started()).toBe(2); // only the batch already running was finished
+    // The next epoch is whole and starts at once (the worker is not busy with the last one's leftovers).
+    const next = (await collect(loader)) as Batch[];
+    expect(order(next)).toEqual([...Array(12).keys()]);
+    expect(started()).toBe(14);
+    await loader.close();
+    process.off('warning', onWarning);
+    expect(warnings.map(String)).toEqual([]);
+  });
+
   it('yields in sampler order despite a slow batch, or as batches arrive with inOrder: false', async () => {
     const options = { dataset: probe({ length: 8, slowAt: 0, slowMs: 1500 }), numWorkers: 2 };
     const inOrder = (await collect(new DataLoader(options))) as Batch[];
@@ -273,16 +315,33 @@ describe('DataLoader workers (process)', () => {
         : [];
     const dataset = new SyntheticShapesDataset({ length: 40, size: 48, augment: true });
     const options = { dataset, batchSize: 32, seed: 3 }; // 32 × 3 × 48 × 48 float32 = 864 KiB: under 1 MiB
-    const big = { ...options, dataset: new SyntheticShapesDataset({ length: 40, size: 64, augment: true }) }; // 1.5 MiB
+    // 1.5 MiB per full batch; 5 full batches, so each worker collates into its reused memory again and again.
+    const big = { ...options, dataset: new SyntheticShapesDataset({ length: 168, size: 64, augment: true }) };
     const inline = (await collect(new DataLoader(big))) as Batch[];
     const loader = new DataLoader({ ...big, numWorkers: 2, runtime: 'process', persistentWorkers: true });
     const batches = (await collect(loader)) as Batch[];
-    expect(batches).toEqual(inline);
+    expect(batches.length).toBe(inline.length);
+    expect(batches.every((b, i) => sameBatch(b, inline[i]!))).toBe(true);
+    const files = () => ours().flatMap((d) => readdirSync(join('/dev/shm', d)));
     if (process.platform === 'linux' && existsSync('/dev/shm')) {
-      // The full batch came through a file: its arrays are views on one buffer (the short last one, under 1 MiB, did not).
+      // Full batches came through a file: their arrays are views on one buffer (the short last one, under 1 MiB, did not).
       expect((batches[0]!.image as Tensor).data.buffer).toBe(batches[0]!.indices.buffer);
-      expect((batches[1]!.image as Tensor).data.buffer).not.toBe(batches[1]!.indices.buffer);
+      expect((batches[5]!.image as Tensor).data.buffer).not.toBe(batches[5]!.indices.buffer);
       expect(ours().length).toBe(1);
+      // Files read are handed back to their worker, which overwrites them: a worker creates a few and
+      // then reuses them (names count up per worker process), holding at most MAX_SPARE_FILES spare.
+      const created = () => Math.max(...files().map((f) => Number(/-(\d+)\.batch$/.exec(f)![1])));
+      for (let e = 0; e < 3; e++) await collect(loader); // 4 epochs: 10 file batches per worker
+      expect(files().length).toBeGreaterThan(0);
+      expect(created()).toBeLessThanOrEqual(5);
+      // Loops that break early: the batch files that still arrive for them are deleted unread, not
+      // left behind (10 breaks would leave ~20).
+      for (let b = 0; b < 10; b++) for await (const _ of loader) break;
+      expect(await eventually(() => files().length <= 2 * (MAX_SPARE_FILES + 2))).toBe(true);
+      loader.setEpoch(0); // augmentations draw from (seed, epoch): epoch 0 again gives the same values
+      const again = (await collect(loader)) as Batch[];
+      expect(again.length).toBe(inline.length);
+      expect(again.every((b, i) => sameBatch(b, inline[i]!))).toBe(true);
     }
     await loader.close();
     expect(ours()).toEqual([]);
@@ -291,6 +350,9 @@ describe('DataLoader workers (process)', () => {
     )) as Batch[];
     expect(small).toEqual(await collect(new DataLoader(options)));
     expect((small[0]!.image as Tensor).data.buffer).not.toBe(small[0]!.indices.buffer); // under 1 MiB: IPC
+    // Each array arrived with a buffer of its own, not the worker's whole collate memory.
+    const smallImage = (small[0]!.image as Tensor).data;
+    expect(smallImage.byteLength).toBe(smallImage.buffer.byteLength);
     expect(ours()).toEqual([]);
     // Iterable datasets too: 2 × 150,000 floats = 1.2 MB per batch.
     const iterable = new DataLoader({

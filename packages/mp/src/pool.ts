@@ -44,6 +44,12 @@ export interface RunOptions {
   transfer?: readonly TransferListItem[];
   /** Aborting rejects the task with the signal's reason; a task already running is stopped with its worker. */
   signal?: AbortSignal;
+  /**
+   * Aborting withdraws the task if no worker has started it yet (it rejects with the signal's reason); a
+   * task already running is left to finish and settles as usual. For work that is no longer wanted but
+   * not worth a worker: a data loader's prefetched batches when its consumer stops early.
+   */
+  withdraw?: AbortSignal;
   /** Timeout of this task (overrides the pool's taskTimeoutMs). */
   timeoutMs?: number;
   /** Run on this worker (0 ≤ worker < size), e.g. to keep a shard's state in one worker. */
@@ -67,11 +73,13 @@ interface Task {
   readonly transfer: readonly TransferListItem[];
   readonly timeoutMs: number | undefined;
   readonly signal: AbortSignal | undefined;
+  readonly withdraw: AbortSignal | undefined;
   readonly pinned: number | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   timer?: NodeJS.Timeout;
   onAbort?: () => void;
+  onWithdraw?: () => void;
   settled: boolean;
 }
 
@@ -364,8 +372,13 @@ export class Pool {
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new TypeError('options.signal must be an AbortSignal');
     }
+    const withdraw = options.withdraw;
+    if (withdraw !== undefined && !(withdraw instanceof AbortSignal)) {
+      throw new TypeError('options.withdraw must be an AbortSignal');
+    }
     if (this.closing) throw new PoolClosedError(this.name, `pool "${this.name}" is closed`);
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (withdraw?.aborted) return Promise.reject(withdraw.reason);
     const unavailable = this.unavailable(pinned, taskName);
     if (unavailable) throw unavailable;
 
@@ -377,6 +390,7 @@ export class Pool {
         transfer,
         timeoutMs: timeoutMs ?? this.settings.taskTimeoutMs,
         signal,
+        withdraw,
         pinned,
         resolve,
         reject,
@@ -385,6 +399,10 @@ export class Pool {
       if (signal) {
         task.onAbort = () => this.abort(task);
         signal.addEventListener('abort', task.onAbort, { once: true });
+      }
+      if (withdraw) {
+        task.onWithdraw = () => this.withdrawQueued(task);
+        withdraw.addEventListener('abort', task.onWithdraw, { once: true });
       }
       if (pinned === undefined) this.queue.push(task);
       else this.slots[pinned]!.queue.push(task);
@@ -529,11 +547,23 @@ export class Pool {
       void this.stop(running, 'kill');
       return;
     }
+    this.removeQueued(task);
+    this.settle(task, undefined, reason);
+    this.checkDrained();
+  }
+
+  /** options.withdraw fired: a task still queued leaves the queue; a running one is left alone. */
+  private withdrawQueued(task: Task): void {
+    if (task.settled || !this.removeQueued(task)) return;
+    this.settle(task, undefined, task.withdraw?.reason);
+    this.checkDrained();
+  }
+
+  private removeQueued(task: Task): boolean {
     const queue = task.pinned === undefined ? this.queue : this.slots[task.pinned]!.queue;
     const index = queue.indexOf(task);
     if (index >= 0) queue.splice(index, 1);
-    this.settle(task, undefined, reason);
-    this.checkDrained();
+    return index >= 0;
   }
 
   private settle(task: Task, value: unknown, error?: unknown): void {
@@ -541,6 +571,7 @@ export class Pool {
     task.settled = true;
     if (task.timer) clearTimeout(task.timer);
     if (task.onAbort) task.signal?.removeEventListener('abort', task.onAbort);
+    if (task.onWithdraw) task.withdraw?.removeEventListener('abort', task.onWithdraw);
     if (error === undefined) task.resolve(value);
     else task.reject(error);
   }

@@ -161,6 +161,30 @@ describe.each(runtimes)('%s pool', (runtime) => {
     );
   });
 
+  it('withdraws queued tasks and lets a running one finish', async () => {
+    const p = pool({ runtime, size: 1 });
+    const controller = new AbortController();
+    const running = p.run('sleep', 150, { withdraw: controller.signal });
+    const queued = p.run('add', { a: 1, b: 1 }, { withdraw: controller.signal });
+    const other = p.run('add', { a: 2, b: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(p.workers[0]!.state).toBe('busy');
+    const pid = p.workers[0]!.pid ?? p.workers[0]!.threadId;
+    controller.abort(new Error('not needed'));
+    await expect(queued).rejects.toThrow('not needed');
+    // The running task was not stopped: it settles with its result, on the same worker.
+    expect(await running).toBe(150);
+    expect(await other).toBe(4);
+    expect(p.workers[0]!.pid ?? p.workers[0]!.threadId).toBe(pid);
+    expect(p.workers[0]!.restarts).toBe(0);
+    await expect(p.run('echo', 1, { withdraw: AbortSignal.abort(new Error('early')) })).rejects.toThrow(
+      'early',
+    );
+    await expect(p.run('echo', 1, { withdraw: 'no' as unknown as AbortSignal })).rejects.toThrow(
+      'options.withdraw must be an AbortSignal',
+    );
+  });
+
   it('with persistent: false, starts workers on demand and stops them when idle', async () => {
     const p = pool({ runtime, persistent: false, size: 2 });
     expect(p.workers.every((w) => w.state === 'idle')).toBe(true);
