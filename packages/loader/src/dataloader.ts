@@ -27,7 +27,14 @@ import {
   SequentialSampler,
   validateEpoch,
 } from './samplers.js';
-import { createShmDir, discardFile, removeShmDir, SpareBatchFiles, unpackFromFile } from './shm.js';
+import {
+  createShmDir,
+  discardFile,
+  discardFiles,
+  removeShmDir,
+  SpareBatchFiles,
+  unpackFromFile,
+} from './shm.js';
 
 type Pool = ReturnType<typeof createPool>;
 
@@ -462,15 +469,7 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
   }
 
   async *#iterateMapWorkers(pool: Pool, epoch: number): AsyncGenerator<object> {
-    // Fired when this epoch's iteration ends, normally or not (break, throw): prefetched batches no
-    // worker has started are withdrawn, so the workers are free at once for the next epoch.
-    const ended = new AbortController();
-    setMaxListeners(0, ended.signal); // one listener per batch in flight: prefetchFactor × numWorkers may pass 10
-    try {
-      yield* this.#mapWorkerBatches(pool, epoch, ended.signal);
-    } finally {
-      ended.abort(new Error('the epoch this batch was loaded for has ended'));
-    }
+    yield* untilEnded((ended) => this.#mapWorkerBatches(pool, epoch, ended));
   }
 
   async *#mapWorkerBatches(pool: Pool, epoch: number, ended: AbortSignal): AsyncGenerator<object> {
@@ -549,8 +548,7 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
             : { worker, withdraw: ended, timeoutMs: this.timeoutMs },
         );
       } catch (error) {
-        // The task never ran or its worker died: the files it carried have no owner now.
-        for (const file of spareFiles) void discardFile(file);
+        discardFiles(spareFiles); // the task never ran or its worker died: the files it carried have no owner now
         if (ended.aborted) throw error;
         if (error instanceof TaskTimeoutError) {
           throw new BatchTimeoutError({
@@ -574,7 +572,7 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
         throw ended.reason;
       }
       if (reply.kind === 'needInit') {
-        for (const file of spareFiles) void discardFile(file); // a fresh worker that did not take them
+        discardFiles(spareFiles); // a fresh worker that did not take them
         if (ended.aborted) throw ended.reason;
         // A replacement worker: build its dataset, then send the batch again.
         await pool.run('init', this.#initTask(worker, epoch), { worker });
@@ -595,14 +593,7 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
   }
 
   async *#iterateIterableWorkers(pool: Pool, epoch: number): AsyncGenerator<object> {
-    // As for map-style epochs: requests no worker has started are withdrawn when the iteration ends.
-    const ended = new AbortController();
-    setMaxListeners(0, ended.signal); // one listener per batch in flight: prefetchFactor × numWorkers may pass 10
-    try {
-      yield* this.#iterableWorkerBatches(pool, epoch, ended.signal);
-    } finally {
-      ended.abort(new Error('the epoch this batch was loaded for has ended'));
-    }
+    yield* untilEnded((ended) => this.#iterableWorkerBatches(pool, epoch, ended));
   }
 
   async *#iterableWorkerBatches(pool: Pool, epoch: number, ended: AbortSignal): AsyncGenerator<object> {
@@ -625,14 +616,13 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
               : { worker, withdraw: ended, timeoutMs: this.timeoutMs },
           )
           .catch((error: unknown) => {
-            // The request never ran or its worker died: the files it carried have no owner now.
-            for (const file of spareFiles) void discardFile(file);
+            discardFiles(spareFiles); // the request never ran or its worker died: the files have no owner now
             throw error;
           })
           // Take a shared-memory batch file over as soon as it arrives (or delete it unread once the epoch
           // has ended), so none is left behind if this batch is never consumed.
           .then(async (value): Promise<BatchReply> => {
-            if (value.kind === 'needInit') for (const file of spareFiles) void discardFile(file);
+            if (value.kind === 'needInit') discardFiles(spareFiles);
             if (value.kind !== 'batch' || !value.file) return value;
             if (ended.aborted) {
               await discardFile(value.file);
@@ -701,6 +691,21 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
 }
 
 type FetchResultOrDone = BatchReply;
+
+/**
+ * Runs one epoch's batches with a signal that fires when the iteration ends, normally or not (break,
+ * throw): prefetched batches no worker has started are then withdrawn, so the workers are free at once
+ * for the next epoch.
+ */
+async function* untilEnded(batches: (ended: AbortSignal) => AsyncGenerator<object>): AsyncGenerator<object> {
+  const ended = new AbortController();
+  setMaxListeners(0, ended.signal); // one listener per batch in flight: prefetchFactor × numWorkers may pass 10
+  try {
+    yield* batches(ended.signal);
+  } finally {
+    ended.abort(new Error('the epoch this batch was loaded for has ended'));
+  }
+}
 
 function unwrap(result: FetchResult, workerId: number | null, batchIndex: number, epoch: number): object {
   if (!result.ok) throw new SampleError(result.failure, { workerId, batchIndex, epoch });

@@ -202,6 +202,11 @@ export async function unpackFromFile<T>(batch: T, file: string, bytes: number, k
   return restore(batch) as T;
 }
 
+/** Deletes batch files in the background (spare files whose task never reached a worker that took them). */
+export function discardFiles(files: readonly string[]): void {
+  for (const file of files) void discardFile(file);
+}
+
 /** Deletes a batch file nobody will read (an abandoned batch); a file already gone is fine. */
 export async function discardFile(file: string): Promise<void> {
   try {
