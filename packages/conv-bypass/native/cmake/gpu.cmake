@@ -34,8 +34,13 @@ rocm_patch_setting(ROCM_PATCH_HIP_TARGETS "${_rp_default_hip_targets}" _rp_hip_t
 rocm_patch_setting(ROCM_PATCH_CUDA_ARCHS "80;90" _rp_cuda_archs)
 
 set(_rp_gpu_dir ${CMAKE_CURRENT_SOURCE_DIR}/src/gpu)
-file(GLOB _rp_hip_sources CONFIGURE_DEPENDS ${_rp_gpu_dir}/*.hip)
-file(GLOB _rp_gpu_headers CONFIGURE_DEPENDS ${_rp_gpu_dir}/*.h)
+# The conv kernels (src/gpu), the GPU runtime of the device context (src/device) and the tensor kernels
+# (src/tensor/gpu).
+file(GLOB _rp_hip_sources CONFIGURE_DEPENDS ${_rp_gpu_dir}/*.hip ${CMAKE_CURRENT_SOURCE_DIR}/src/device/*.hip
+     ${CMAKE_CURRENT_SOURCE_DIR}/src/tensor/gpu/*.hip)
+file(GLOB _rp_gpu_headers CONFIGURE_DEPENDS ${_rp_gpu_dir}/*.h ${CMAKE_CURRENT_SOURCE_DIR}/src/common/*.h
+     ${CMAKE_CURRENT_SOURCE_DIR}/src/device/*.h ${CMAKE_CURRENT_SOURCE_DIR}/src/tensor/*.h
+     ${CMAKE_CURRENT_SOURCE_DIR}/src/tensor/ops/*.h ${CMAKE_CURRENT_SOURCE_DIR}/src/tensor/gpu/*.h)
 
 # --- toolchain discovery -------------------------------------------------------------------------
 set(_rp_rocm_hints $ENV{ROCM_PATH} $ENV{HIP_PATH} /opt/rocm)
@@ -140,13 +145,16 @@ else()
 endif()
 
 foreach(src IN LISTS _rp_hip_sources)
-  get_filename_component(name ${src} NAME_WE)
+  # Object names carry the folder (device_runtime_gpu.o, tensor_gpu_elementwise.o): file names may repeat.
+  file(RELATIVE_PATH rel ${CMAKE_CURRENT_SOURCE_DIR}/src ${src})
+  string(REGEX REPLACE "\\.hip$" "" name "${rel}")
+  string(REPLACE "/" "_" name "${name}")
   set(obj ${_rp_obj_dir}/${name}.o)
   add_custom_command(
     OUTPUT ${obj}
     COMMAND ${_rp_compiler} ${_rp_flags} -c ${src} -o ${obj}
     DEPENDS ${src} ${_rp_gpu_headers}
-    COMMENT "rocm-patch: ${_rp_backend} ${name}.hip"
+    COMMENT "rocm-patch: ${_rp_backend} ${rel}"
     VERBATIM)
   list(APPEND _rp_objects ${obj})
 endforeach()

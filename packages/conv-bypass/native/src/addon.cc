@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include "cpu/bindings.h"
+#include "device/bindings.h"
 
 #ifdef ROCM_PATCH_WITH_GPU
 #include "gpu/bindings.h"
@@ -15,6 +16,7 @@ namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   rocm_patch::cpu::RegisterBindings(env, exports);
+  rocm_patch::device::RegisterBindings(env, exports);  // exports.device: the TF.js backend's device and kernels
 #ifdef ROCM_PATCH_WITH_GPU
   exports.Set("gpuBackend", Napi::String::New(env, ROCM_PATCH_GPU_BACKEND_NAME));
   rocm_patch::gpu::RegisterBindings(env, exports);

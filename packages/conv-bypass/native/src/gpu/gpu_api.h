@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <string>
 
+#include "common/status.h"
+
 namespace rocm_patch {
 namespace gpu {
 
@@ -21,12 +23,7 @@ struct ConvGeometry {
   int groups = 1;
 };
 
-struct Status {
-  int code = 0;              // 0 = ok; otherwise the runtime's error code (or -1 for a usage error)
-  bool outOfMemory = false;  // the device had no room: the backend stays usable
-  std::string message;
-  bool ok() const { return code == 0; }
-};
+using Status = rocm_patch::Status;
 
 struct DeviceInfo {
   std::string name;

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "internal.h"
+#include "device/caching_allocator.h"
+#include "device/runtime.h"
 
 namespace rocm_patch {
 namespace gpu {
@@ -31,23 +33,39 @@ float* g_ws = nullptr;
 size_t g_wsBytes = 0;
 }  // namespace
 
+// Device memory comes from the device context's caching allocator (device/caching_allocator.h): the conv
+// kernels, DeviceTensors and the TF.js backend's tensors share one pool, and freeing a block never waits
+// for the GPU (work is ordered on the one stream, so the next user of a block runs after the last one).
+device::CachingAllocator* gpuAllocator(Status* why) {
+  std::string reason;
+  device::Runtime* rt = device::gpuRuntime(&reason);
+  if (rt == nullptr) {
+    if (why != nullptr) *why = usageError("no usable GPU: " + reason);
+    return nullptr;
+  }
+  return device::allocatorFor(rt);
+}
+
 Status acquireWorkspace(size_t bytes, float** out, const std::string& what) {
   if (bytes <= g_wsBytes) {
     *out = g_ws;
     return Status{};
   }
+  Status s;
+  device::CachingAllocator* a = gpuAllocator(&s);
+  if (a == nullptr) return s;
   if (g_ws != nullptr) {
-    (void)hipDeviceSynchronize();  // earlier work may still read the old buffer
-    (void)hipFree(g_ws);
+    a->free(g_ws);  // enqueued work that still reads it runs before any later user of the block
     g_ws = nullptr;
     g_wsBytes = 0;
   }
   void* p = nullptr;
-  const hipError_t err = hipMalloc(&p, bytes);
-  if (err != hipSuccess) {
+  s = a->allocate(bytes, &p);
+  if (!s.ok()) {
     std::ostringstream m;
-    m << what << ": cannot allocate a " << bytes << "-byte GPU workspace";
-    return fromError(err, m.str());
+    m << what << ": cannot allocate a " << bytes << "-byte GPU workspace: " << s.message;
+    s.message = m.str();
+    return s;
   }
   g_ws = static_cast<float*>(p);
   g_wsBytes = bytes;
@@ -62,12 +80,12 @@ size_t workspaceBytes() {
 
 void releaseWorkspace() {
   std::lock_guard<std::mutex> lock(backendMutex());
-  if (g_ws != nullptr) {
-    (void)hipDeviceSynchronize();
-    (void)hipFree(g_ws);
-  }
+  device::CachingAllocator* a = gpuAllocator(nullptr);
+  if (a == nullptr) return;
+  if (g_ws != nullptr) a->free(g_ws);
   g_ws = nullptr;
   g_wsBytes = 0;
+  a->releaseCached();  // and every other cached block: the device gets its memory back
 }
 
 bool isAvailable(std::string* why) {
@@ -134,32 +152,28 @@ Status allocate(size_t count, float** out) {
   *out = nullptr;
   if (count == 0) count = 1;  // a valid, unique pointer even for empty tensors
   if (count > (SIZE_MAX / sizeof(float))) return usageError("gpu.upload: size overflows");
-  void* p = nullptr;
   std::lock_guard<std::mutex> lock(backendMutex());
-  hipError_t err = hipMalloc(&p, count * sizeof(float));
-  if (err == hipErrorOutOfMemory && g_ws != nullptr) {
-    // The cached workspace is the one thing we can give back; retry once without it.
-    (void)hipGetLastError();
-    (void)hipDeviceSynchronize();
-    (void)hipFree(g_ws);
+  Status s;
+  device::CachingAllocator* a = gpuAllocator(&s);
+  if (a == nullptr) return s;
+  void* p = nullptr;
+  s = a->allocate(count * sizeof(float), &p);
+  if (!s.ok() && s.outOfMemory && g_ws != nullptr) {
+    // The cached workspace is ours to give back; the allocator then returns it to the runtime.
+    a->free(g_ws);
     g_ws = nullptr;
     g_wsBytes = 0;
-    err = hipMalloc(&p, count * sizeof(float));
+    s = a->allocate(count * sizeof(float), &p);
   }
-  if (err != hipSuccess) {
-    std::ostringstream m;
-    m << "cannot allocate " << count * sizeof(float) << " bytes of device memory";
-    return fromError(err, m.str());
-  }
+  if (!s.ok()) return s;
   *out = static_cast<float*>(p);
   return Status{};
 }
 
 void release(float* p) {
-  if (p != nullptr) {
-    (void)hipFree(p);
-    (void)hipGetLastError();
-  }
+  if (p == nullptr) return;
+  device::CachingAllocator* a = gpuAllocator(nullptr);
+  if (a != nullptr) a->free(p);
 }
 
 Status copyToDevice(float* dst, const float* src, size_t count) {

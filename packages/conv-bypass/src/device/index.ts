@@ -1,0 +1,131 @@
+/**
+ * `@rocm-patch/conv-bypass/device`: the device context of the native addon, for `@rocm-patch/tfjs-backend`.
+ *
+ * One native addon owns the GPU in a process (its memory, its stream, its errors), so the TF.js backend's
+ * tensor kernels live in this package's addon beside the convolution kernels, and that backend reaches
+ * them through this entry. It is an internal interface between the two packages (versioned together):
+ * numbers in, numbers out, no validation beyond what guards memory — the backend validates TF.js's
+ * arguments. See docs/architecture.md.
+ */
+import { addon } from '../native.js';
+
+/** Element kinds of host arrays: 0 Float32Array, 1 Int32Array, 2 Uint8Array (bool; int32 on the device). */
+export type HostKind = 0 | 1 | 2;
+/** Device element types: 0 float32, 1 int32 (also bool, stored as 0/1). */
+export type DeviceDType = 0 | 1;
+export type HostArray = Float32Array | Int32Array | Uint8Array;
+
+export interface DeviceAvailability {
+  /** Whether a GPU can be used (the build has a GPU backend, and a driver and device exist). */
+  gpu: boolean;
+  /** Why not, when gpu is false. */
+  reason: string;
+  /** The GPU backend of this build: 'cuda', 'hip' or 'none'. */
+  backend: string;
+}
+
+export interface DeviceMemory {
+  /** Bytes of live buffers (rounded to the allocator's size classes). */
+  inUse: number;
+  /** Bytes asked for by live buffers. */
+  requested: number;
+  /** Bytes in the allocator's free lists. */
+  cached: number;
+  /** Bytes obtained from the runtime (inUse + cached). */
+  reserved: number;
+  peakInUse: number;
+  /** The cap set by setMemoryLimit (0: none). */
+  limit: number;
+  allocations: number;
+  cacheHits: number;
+  runtimeMallocs: number;
+  runtimeFrees: number;
+  oomRetries: number;
+  /** Live buffers. */
+  buffers: number;
+  /** Bytes of page-locked staging memory cached for transfers. */
+  staging: number;
+  /** The device's own view (GPU only). */
+  deviceFree?: number;
+  deviceTotal?: number;
+}
+
+/**
+ * The functions of `addon().device`. Buffers are numbers (ids); kernels take a name id first (from
+ * registerName), so an error — also one found by the device and reported at a later synchronisation —
+ * names the TF.js kernel. Shapes and strides go through the Float64Array given to init().
+ */
+export interface DeviceAddon {
+  available(): DeviceAvailability;
+  init(
+    kind: 'gpu' | 'host',
+    args: Float64Array,
+  ): { kind: string; description: string; launchBlocking: boolean };
+  registerName(name: string): number;
+  alloc(bytes: number, nameId: number): number;
+  free(id: number): void;
+  freeAll(): void;
+  upload(id: number, values: HostArray): void;
+  readSync(id: number, count: number, kind: HostKind): HostArray;
+  read(id: number, count: number, kind: HostKind): Promise<HostArray>;
+  copyBuffer(dst: number, src: number, bytes: number): void;
+  synchronize(): void;
+  timerStart(): number;
+  timerEnd(timer: number): Promise<number>;
+  memory(): DeviceMemory;
+  releaseMemory(): void;
+  setMemoryLimit(bytes: number): void;
+  setLaunchBlocking(on: boolean): void;
+  /** The op names of each family, in code order. */
+  elementwiseOps(): { unary: string[]; binary: string[] };
+
+  // ---- kernels (native/src/tensor/bindings_*.cc); args = the Float64Array given to init() ----
+  /** y[i] = op(x[i]) for i < n; p0, p1: the op's attributes. */
+  unary(
+    nameId: number,
+    op: number,
+    dtIn: DeviceDType,
+    dtOut: DeviceDType,
+    x: number,
+    y: number,
+    n: number,
+    p0: number,
+    p1: number,
+  ): void;
+  /** y = op(a, b); args: shape[rank], a's strides[rank], b's strides[rank] (0 where broadcast). */
+  binary(
+    nameId: number,
+    op: number,
+    dtIn: DeviceDType,
+    dtOut: DeviceDType,
+    a: number,
+    b: number,
+    y: number,
+    rank: number,
+  ): void;
+  /** y = cond ? a : b; args: shape, cond's strides, a's, b's. */
+  select(
+    nameId: number,
+    dtype: DeviceDType,
+    cond: number,
+    a: number,
+    b: number,
+    y: number,
+    rank: number,
+  ): void;
+  /** y[yBase + idx·sy] = x[xBase + idx·sx]; args: shape, sx, sy. */
+  copy(nameId: number, x: number, y: number, rank: number, xBase: number, yBase: number): void;
+  /** y[offset .. offset+n) = value. */
+  fill(nameId: number, y: number, n: number, value: number, dtype: DeviceDType, offset: number): void;
+}
+
+/** The addon's device functions (loading the addon on first use; throws NativeAddonError if it cannot). */
+export function deviceAddon(): DeviceAddon {
+  const d = (addon() as { device?: unknown }).device;
+  if (typeof d !== 'object' || d === null) {
+    throw new Error(
+      '@rocm-patch/conv-bypass: the loaded native addon has no device functions (an older build); rebuild it with `npm rebuild @rocm-patch/conv-bypass`',
+    );
+  }
+  return d as DeviceAddon;
+}

@@ -1,0 +1,4 @@
+import { Cosh } from '@tensorflow/tfjs-core';
+import { unaryKernel } from '../kernel_utils/kernel_funcs.js';
+
+export const coshConfig = unaryKernel(Cosh, 'Cosh');

@@ -1,0 +1,4 @@
+import { Neg } from '@tensorflow/tfjs-core';
+import { unaryKernel } from '../kernel_utils/kernel_funcs.js';
+
+export const negConfig = unaryKernel(Neg, 'Neg');

@@ -1,0 +1,4 @@
+import { Sinh } from '@tensorflow/tfjs-core';
+import { unaryKernel } from '../kernel_utils/kernel_funcs.js';
+
+export const sinhConfig = unaryKernel(Sinh, 'Sinh');
