@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #if defined(__HIPCC__) || defined(__CUDACC__)
+#include "gpu/vendor.h"  // atomicCAS and the runtime's qualifiers
 #define RP_HD __host__ __device__
 #else
 #define RP_HD
