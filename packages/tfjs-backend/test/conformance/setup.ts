@@ -1,5 +1,5 @@
-// The test environment of tfjs-core's own suite: the backend named by CONFORMANCE_BACKEND ('rocm' or 'cpu').
-// Imported before the suite so that describeWithFlags sees the environment.
+// Setup of tfjs-core's conformance suite (scripts/tfjs-conformance): the backend named by
+// CONFORMANCE_BACKEND ('rocm' or 'cpu'), registered before any spec loads.
 import '@tensorflow/tfjs-core/dist/index';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';

@@ -1,5 +1,5 @@
 import { backwardFilter, type PatchedKernel, readFloat32 } from '../conv-core.js';
-import { convInfo, isShape4, rank4 } from './shared.js';
+import { convInfo, dyMatches, isShape4, rank4 } from './shared.js';
 
 /** Conv2DBackpropFilter: dfilter [R, S, C, K] from x and dy (TF.js: no dilations in this kernel). */
 export const conv2dBackpropFilterKernel: PatchedKernel = {
@@ -12,6 +12,7 @@ export const conv2dBackpropFilterKernel: PatchedKernel = {
     const dy = readFloat32(args.backend, dyInfo);
     if (!isShape4(filterShape) || !xShape || !rank4(dyInfo) || !x || !dy) return undefined;
     const info = convInfo(context, args, xShape, filterShape, { depthwise: false, dilations: false });
+    if (!dyMatches(info, dyInfo)) return undefined;
     return backwardFilter(context, 'Conv2DBackpropFilter', args.backend, x, dy, info, false, filterShape);
   },
 };

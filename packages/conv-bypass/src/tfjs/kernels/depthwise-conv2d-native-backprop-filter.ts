@@ -1,5 +1,5 @@
 import { backwardFilter, type PatchedKernel, readFloat32 } from '../conv-core.js';
-import { convInfo, depthwiseLayoutSupported, isShape4, rank4 } from './shared.js';
+import { convInfo, depthwiseLayoutSupported, dyMatches, isShape4, rank4 } from './shared.js';
 
 /** DepthwiseConv2dNativeBackpropFilter: dfilter [R, S, C, M] from x (NHWC) and dy. */
 export const depthwiseConv2dNativeBackpropFilterKernel: PatchedKernel = {
@@ -14,6 +14,7 @@ export const depthwiseConv2dNativeBackpropFilterKernel: PatchedKernel = {
       return undefined;
     }
     const info = convInfo(context, args, xShape, filterShape, { depthwise: true, dilations: true });
+    if (!dyMatches(info, dyInfo)) return undefined;
     return backwardFilter(
       context,
       'DepthwiseConv2dNativeBackpropFilter',

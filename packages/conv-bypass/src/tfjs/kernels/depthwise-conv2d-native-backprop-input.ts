@@ -1,5 +1,5 @@
 import { backwardData, type PatchedKernel, readFloat32 } from '../conv-core.js';
-import { convInfo, depthwiseLayoutSupported, isShape4, rank4 } from './shared.js';
+import { convInfo, depthwiseLayoutSupported, dyMatches, isShape4, rank4 } from './shared.js';
 
 /** DepthwiseConv2dNativeBackpropInput: dx (NHWC) from dy and filter [R, S, C, M]. */
 export const depthwiseConv2dNativeBackpropInputKernel: PatchedKernel = {
@@ -21,6 +21,7 @@ export const depthwiseConv2dNativeBackpropInputKernel: PatchedKernel = {
       return undefined;
     }
     const info = convInfo(context, args, inputShape, filterShape, { depthwise: true, dilations: true });
+    if (!dyMatches(info, dyInfo)) return undefined;
     return backwardData(context, 'DepthwiseConv2dNativeBackpropInput', args.backend, dy, filter, info, true);
   },
 };

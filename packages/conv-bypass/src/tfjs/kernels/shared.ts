@@ -36,3 +36,18 @@ export function convInfo(
 export function depthwiseLayoutSupported(args: KernelArgs): boolean {
   return args.attrs?.dataFormat === undefined || args.attrs.dataFormat === 'NHWC';
 }
+
+/**
+ * Whether dy has the output shape TF.js's geometry gives (NHWC or NCHW). TF.js's own kernels do not check
+ * it and index dy by the geometry; a call where they differ (conv2dTranspose with an outputShape smaller
+ * than the stride-1 'same' geometry implies) is handed back to the original kernel rather than refused.
+ */
+export function dyMatches(info: Conv2DInfo, dy: TensorInfo | undefined): boolean {
+  const s = dy?.shape;
+  if (!s || s.length !== 4) return false;
+  const expected =
+    info.dataFormat === 'channelsFirst'
+      ? [info.batchSize, info.outChannels, info.outHeight, info.outWidth]
+      : [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+  return expected.every((d, i) => d === s[i]);
+}
