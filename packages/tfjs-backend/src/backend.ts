@@ -159,6 +159,20 @@ export class RocmBackend extends KernelBackend {
     return { dataId, shape, dtype };
   }
 
+  /** A tensor of this backend around a device buffer allocated elsewhere (a conv result): it owns it now. */
+  adoptBuffer(buffer: number, shape: number[], dtype: DataType): TensorInfo {
+    const dataId = { id: this.nextId++ };
+    this.data.set(dataId, {
+      dtype,
+      shape,
+      refCount: 1,
+      buffer,
+      size: util.sizeFromShape(shape),
+      values: null,
+    });
+    return { dataId, shape, dtype };
+  }
+
   /** A tensor sharing `t`'s data (Reshape, Identity, ExpandDims: no copy). */
   aliasTensorInfo(t: TensorInfo, shape: number[], dtype: DataType = t.dtype): TensorInfo {
     this.incRef(t.dataId);

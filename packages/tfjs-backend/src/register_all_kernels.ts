@@ -15,8 +15,14 @@ import { bitwiseAndConfig } from './kernels/BitwiseAnd.js';
 import { castConfig } from './kernels/Cast.js';
 import { ceilConfig } from './kernels/Ceil.js';
 import { clipByValueConfig } from './kernels/ClipByValue.js';
+import { conv2DConfig } from './kernels/Conv2D.js';
+import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
+import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
 import { cosConfig } from './kernels/Cos.js';
 import { coshConfig } from './kernels/Cosh.js';
+import { depthwiseConv2dNativeConfig } from './kernels/DepthwiseConv2dNative.js';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/DepthwiseConv2dNativeBackpropFilter.js';
+import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/DepthwiseConv2dNativeBackpropInput.js';
 import { eluConfig } from './kernels/Elu.js';
 import { eluGradConfig } from './kernels/EluGrad.js';
 import { equalConfig } from './kernels/Equal.js';
@@ -27,6 +33,8 @@ import { expm1Config } from './kernels/Expm1.js';
 import { fillConfig } from './kernels/Fill.js';
 import { floorConfig } from './kernels/Floor.js';
 import { floorDivConfig } from './kernels/FloorDiv.js';
+import { fusedConv2DConfig } from './kernels/FusedConv2D.js';
+import { fusedDepthwiseConv2DConfig } from './kernels/FusedDepthwiseConv2D.js';
 import { greaterConfig } from './kernels/Greater.js';
 import { greaterEqualConfig } from './kernels/GreaterEqual.js';
 import { identityConfig } from './kernels/Identity.js';
@@ -81,25 +89,33 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   addNConfig,
   asinConfig,
   asinhConfig,
-  atanConfig,
   atan2Config,
+  atanConfig,
   atanhConfig,
   bitwiseAndConfig,
   castConfig,
   ceilConfig,
   clipByValueConfig,
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+  conv2DConfig,
   cosConfig,
   coshConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  depthwiseConv2dNativeConfig,
   eluConfig,
   eluGradConfig,
   equalConfig,
   erfConfig,
-  expConfig,
   expandDimsConfig,
+  expConfig,
   expm1Config,
   fillConfig,
   floorConfig,
   floorDivConfig,
+  fusedConv2DConfig,
+  fusedDepthwiseConv2DConfig,
   greaterConfig,
   greaterEqualConfig,
   identityConfig,
@@ -109,8 +125,8 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   leakyReluConfig,
   lessConfig,
   lessEqualConfig,
-  logConfig,
   log1pConfig,
+  logConfig,
   logicalAndConfig,
   logicalNotConfig,
   logicalOrConfig,
@@ -125,8 +141,8 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   preluConfig,
   realDivConfig,
   reciprocalConfig,
-  reluConfig,
   relu6Config,
+  reluConfig,
   reshapeConfig,
   roundConfig,
   rsqrtConfig,

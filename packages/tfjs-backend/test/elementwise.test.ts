@@ -78,7 +78,7 @@ describe('elementwise kernels match tfjs-backend-cpu', () => {
     await expectSameAsCpu(() => [
       tf.clipByValue(tf.tensor1d(x), -1, 2),
       tf.leakyRelu(tf.tensor1d(x), 0.3),
-      tf.prelu(tf.tensor2d([-1, 2, -3, 4], [2, 2]), tf.tensor1d([0.5, 0.25])),
+      tf.prelu(tf.tensor2d([-1, 2, -3, 4], [2, 2]), tf.tensor1d([0.5, 0.25]) as unknown as tf.Tensor2D),
     ]);
   });
 
@@ -179,9 +179,10 @@ describe('elementwise kernels match tfjs-backend-cpu', () => {
   it('reshape, identity and expandDims share data (no device copy)', async () => {
     await tf.setBackend('rocm');
     const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
-    const before = tf.memory().numBytesInGPU as number;
+    const gpuBytes = () => (tf.memory() as tf.MemoryInfo & { numBytesInGPU: number }).numBytesInGPU;
+    const before = gpuBytes();
     const y = x.reshape([4]).expandDims(0);
-    expect(tf.memory().numBytesInGPU).toBe(before);
+    expect(gpuBytes()).toBe(before);
     expect(Array.from(await y.data())).toEqual([1, 2, 3, 4]);
     tf.dispose([x, y]);
   });

@@ -9,6 +9,8 @@
  */
 import { addon } from '../native.js';
 
+export { BufferOperand, type DeviceHandle, isBufferOperand, withBufferOperands } from './conv.js';
+
 /** Element kinds of host arrays: 0 Float32Array, 1 Int32Array, 2 Uint8Array (bool; int32 on the device). */
 export type HostKind = 0 | 1 | 2;
 /** Device element types: 0 float32, 1 int32 (also bool, stored as 0/1). */
@@ -115,6 +117,10 @@ export interface DeviceAddon {
   ): void;
   /** y[yBase + idx·sy] = x[xBase + idx·sx]; args: shape, sx, sy. */
   copy(nameId: number, x: number, y: number, rank: number, xBase: number, yBase: number): void;
+  /** Conv geometry in args[0..16) (n c h w k r s p q strideH strideW padTop padLeft dilationH dilationW groups). */
+  convForward(nameId: number, algo: number, x: number, w: number, bias: number, y: number, relu: boolean): void;
+  convBackwardData(nameId: number, algo: number, dy: number, w: number, dx: number): void;
+  convBackwardFilter(nameId: number, algo: number, x: number, dy: number, dw: number): void;
   /** y[offset .. offset+n) = value. */
   fill(nameId: number, y: number, n: number, value: number, dtype: DeviceDType, offset: number): void;
 }

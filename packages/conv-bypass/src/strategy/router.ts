@@ -1,4 +1,5 @@
 import { DecisionDb, type DecisionEntry, type ProbeOutcome } from '../decision-db.js';
+import { deviceSynchronizer } from '../device/conv.js';
 import { probeVendorPath } from '../probe/runner.js';
 import { recordConvCall } from '../stats.js';
 import { injectFault } from '../vendor/faults.js';
@@ -88,7 +89,7 @@ export function runAlgorithm(
   if (algorithm.name === 'vendor') injectFault(key);
   switch (operands.direction) {
     case 'forward':
-      return algorithm.forward(operands.x, operands.w, geometry, operands.bias);
+      return algorithm.forward(operands.x, operands.w, geometry, operands.bias, operands.relu);
     case 'backwardData':
       return algorithm.backwardData(operands.dy, operands.w, operands.inputShape, geometry);
     case 'backwardFilter':
@@ -288,11 +289,16 @@ export class ConvRouter {
     const timings: Record<string, number> = {};
     let best: { name: AlgorithmName; ms: number; result: ConvOperand } | undefined;
     const survivors: AlgorithmName[] = [];
+    // Device-buffer operands run asynchronously: wait for the device around each candidate, so the
+    // time is the candidate's own (once per key).
+    const sync = deviceSynchronizer(Object.values(operands));
     for (const name of plan.candidates) {
+      sync?.();
       const start = performance.now();
       let result: ConvOperand;
       try {
         result = runAlgorithm(this.algorithm(name), key, operands, geometry);
+        sync?.();
       } catch (error) {
         if (name !== 'vendor') throw error;
         this.markUnsafe(key, error);

@@ -60,7 +60,14 @@ export interface ConvProblem extends ConvGeometry {
 
 /** The operands of one call, by direction. */
 export type ConvOperands =
-  | { direction: 'forward'; x: ConvOperand; w: ConvOperand; bias?: Float32Array | ConvOperand | undefined }
+  | {
+      direction: 'forward';
+      x: ConvOperand;
+      w: ConvOperand;
+      bias?: Float32Array | ConvOperand | undefined;
+      /** ReLU in the epilogue (the TF.js backend's fused activation); host algorithms apply it after. */
+      relu?: boolean | undefined;
+    }
   | { direction: 'backwardData'; dy: ConvOperand; w: ConvOperand; inputShape: Shape4 }
   | { direction: 'backwardFilter'; x: ConvOperand; dy: ConvOperand; filterShape: Shape4 };
 
@@ -75,6 +82,7 @@ export interface ConvAlgorithm {
     w: ConvOperand,
     geometry: ConvGeometry,
     bias?: Float32Array | ConvOperand,
+    relu?: boolean,
   ): ConvOperand;
   backwardData(dy: ConvOperand, w: ConvOperand, inputShape: Shape4, geometry: ConvGeometry): ConvOperand;
   backwardFilter(x: ConvOperand, dy: ConvOperand, filterShape: Shape4, geometry: ConvGeometry): ConvOperand;

@@ -11,6 +11,7 @@ import type { PatchContext, PatchedKernel } from './conv-core.js';
 import { PATCHED_KERNELS } from './kernels/index.js';
 import type { KernelConfig, KernelFunc, TfBackend, TfNamespace } from './tf-types.js';
 
+export { geometryOf as convGeometryOf } from './conv-core.js';
 export { FUSED_ACTIVATIONS, type FusedActivation } from './epilogue.js';
 export { PATCHED_KERNELS } from './kernels/index.js';
 export type { KernelArgs, KernelConfig, KernelFunc, TensorInfo, TfBackend, TfNamespace } from './tf-types.js';

@@ -1,6 +1,6 @@
 // Setup of tfjs-core's conformance suite (scripts/tfjs-conformance) on tfjs-backend-cpu, with this
 // package's conv patch enabled when CONFORMANCE_PATCH=1: the patch must not change what the suite sees.
-import * as tf from '@tensorflow/tfjs-core/dist/index';
+import * as tf from '@tensorflow/tfjs-core/dist/index.js';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';

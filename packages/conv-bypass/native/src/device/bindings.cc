@@ -475,6 +475,7 @@ void RegisterBindings(Napi::Env env, Napi::Object exports) {
   fn("releaseMemory", ReleaseMemory);
   fn("setMemoryLimit", SetMemoryLimit);
   fn("setLaunchBlocking", SetLaunchBlocking);
+  tensor::RegisterConv(env, d);
   tensor::RegisterElementwise(env, d);
   exports.Set("device", d);
 }

@@ -60,10 +60,9 @@ class Runtime {
 
 // The host device (always built).
 Runtime* hostRuntime();
-#ifdef ROCM_PATCH_WITH_GPU
-// The GPU runtime, or null when no device is usable (*why says why).
+// The GPU runtime, or null when no device is usable (*why says why). Defined in GPU builds only
+// (device/runtime_gpu.hip).
 Runtime* gpuRuntime(std::string* why);
-#endif
 
 }  // namespace device
 }  // namespace rocm_patch

@@ -50,6 +50,8 @@ Status copyToDevice(float* dst, const float* src, size_t count);
 Status copyToHost(float* dst, const float* src, size_t count);
 Status copyOnDevice(float* dst, const float* src, size_t count);
 Status synchronize(const char* what);
+// dst[0 .. count) = value, enqueued on the stream.
+Status fill(float* dst, float value, size_t count);
 Status memoryInfo(size_t* freeBytes, size_t* totalBytes);
 
 // The operations enqueue work and return; a later synchronize() reports asynchronous failures.

@@ -1,6 +1,7 @@
 // Device discovery, memory, the workspace cache, the tile cost model and the timing helper.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <sstream>
 #include <vector>
 
@@ -185,6 +186,14 @@ Status copyToHost(float* dst, const float* src, size_t count) {
 Status copyOnDevice(float* dst, const float* src, size_t count) {
   return fromError(hipMemcpy(dst, src, count * sizeof(float), hipMemcpyDeviceToDevice), "gpu: copy on device");
 }
+Status fill(float* dst, float value, size_t count) {
+  device::Runtime* rt = device::gpuRuntime(nullptr);
+  if (rt == nullptr) return usageError("gpu.fill: no usable GPU");
+  uint32_t bits;
+  std::memcpy(&bits, &value, 4);
+  return rt->fill32(dst, bits, count);
+}
+
 Status synchronize(const char* what) { return fromError(hipDeviceSynchronize(), what); }
 
 std::string describe(const ConvGeometry& g) {

@@ -73,6 +73,7 @@ class KernelCall {
 #endif
 
 // Each family adds its functions to the `device` object of the addon.
+void RegisterConv(Napi::Env env, Napi::Object target);
 void RegisterElementwise(Napi::Env env, Napi::Object target);
 
 }  // namespace tensor

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gpu/gpu_api.h"
+#include "tensor/elementwise.h"
 #include "vendor/library.h"
 
 namespace rocm_patch {
@@ -183,6 +184,72 @@ std::string Run(Op op, const ConvParams& p, const float* a, const float* b, floa
   const size_t outCount = op == Op::kForward ? yCount : op == Op::kBackwardData ? xCount : wCount;
   gpu::Status s = gpu::copyToHost(out, dout.ptr, outCount);
   return s.ok() ? std::string() : s.message;
+}
+
+namespace {
+
+// Copies between an (n·c, h, w) tensor and the (h, w) window at (top, left) of an (n·c, hp, wp) one, on
+// the device (tensor/elementwise.h's strided copy).
+gpu::Status copyWindow(const float* src, float* dst, int64_t planes, int h, int w, int hp, int wp, int top, int left,
+                       bool intoPadded) {
+  tensor::CopyArgs c{};
+  c.x = src;
+  c.y = dst;
+  c.rank = 3;
+  c.shape[0] = planes;
+  c.shape[1] = h;
+  c.shape[2] = w;
+  c.n = planes * h * w;
+  const int64_t inner[3] = {int64_t{h} * w, w, 1};
+  const int64_t padded[3] = {int64_t{hp} * wp, wp, 1};
+  const int64_t offset = int64_t{top} * wp + left;
+  for (int d = 0; d < 3; ++d) {
+    c.sx[d] = intoPadded ? inner[d] : padded[d];
+    c.sy[d] = intoPadded ? padded[d] : inner[d];
+  }
+  c.xBase = intoPadded ? 0 : offset;
+  c.yBase = intoPadded ? offset : 0;
+  return tensor::gpu::copy(c);
+}
+
+}  // namespace
+
+std::string RunOnDevice(Op op, const ConvParams& p, const float* a, const float* b, float* out) {
+  const LibraryInfo& info = Open();
+  if (!info.ok) return info.error;
+  if (std::string e = p.Check(); !e.empty()) return "invalid convolution: " + e;
+  std::lock_guard<std::mutex> lock(g_mutex);
+  const int bottom = static_cast<int>(std::max<int64_t>(0, p.PadBottom()));
+  const int right = static_cast<int>(std::max<int64_t>(0, p.PadRight()));
+  const bool symmetric = bottom == p.pad_top && right == p.pad_left;
+  LibGeometry g{p.n, p.c, p.h, p.w, p.k, p.r, p.s, p.p, p.q, p.pad_top, p.pad_left,
+                p.stride_h, p.stride_w, p.dilation_h, p.dilation_w, p.groups};
+  if (symmetric) {
+    switch (op) {
+      case Op::kForward: return g_library->forward(g, a, b, out);
+      case Op::kBackwardData: return g_library->backwardData(g, a, b, out);
+      default: return g_library->backwardFilter(g, a, b, out);
+    }
+  }
+  g.h = p.h + p.pad_top + bottom;
+  g.w = p.w + p.pad_left + right;
+  g.padH = 0;
+  g.padW = 0;
+  const int64_t planes = int64_t{p.n} * p.c;
+  DeviceBuffer padded;
+  if (std::string e = padded.allocate(static_cast<size_t>(planes) * g.h * g.w, "padded x"); !e.empty()) return e;
+  const auto ok = [](const gpu::Status& s) { return s.ok() ? std::string() : s.message; };
+  if (op == Op::kBackwardData) {
+    if (std::string e = g_library->backwardData(g, a, b, padded.ptr); !e.empty()) return e;
+    return ok(copyWindow(padded.ptr, out, planes, p.h, p.w, g.h, g.w, p.pad_top, p.pad_left, false));
+  }
+  // The zero border, then the input in its window (both enqueued before the library's kernels).
+  if (std::string e = ok(gpu::fill(padded.ptr, 0.0f, static_cast<size_t>(planes) * g.h * g.w)); !e.empty()) return e;
+  if (std::string e = ok(copyWindow(a, padded.ptr, planes, p.h, p.w, g.h, g.w, p.pad_top, p.pad_left, true));
+      !e.empty())
+    return e;
+  return op == Op::kForward ? g_library->forward(g, padded.ptr, b, out)
+                            : g_library->backwardFilter(g, padded.ptr, b, out);
 }
 
 }  // namespace vendor

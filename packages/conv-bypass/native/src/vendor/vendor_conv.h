@@ -30,5 +30,10 @@ enum class Op { kForward = 0, kBackwardData = 1, kBackwardFilter = 2 };
 // text and the operation). p must have passed ConvParams::Check().
 std::string Run(Op op, const ConvParams& p, const float* a, const float* b, float* out);
 
+// The same on device buffers (the TF.js backend's tensors): enqueued on the one stream, no copies to the
+// host and no synchronisation. Asymmetric padding goes through a zero-padded device copy of the input
+// (and, for backward-data, a padded result cropped on the device).
+std::string RunOnDevice(Op op, const ConvParams& p, const float* a, const float* b, float* out);
+
 }  // namespace vendor
 }  // namespace rocm_patch
