@@ -82,10 +82,9 @@ describe('convolutions on the rocm backend match tfjs-backend-cpu', () => {
           const fv = f();
           const y = tf.depthwiseConv2d(xv, fv, g.stride, pad, 'NHWC', dilation);
           if (dilation > 1) return y;
-          const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a, b, g.stride, pad))(
-            [xv, fv],
-            tf.onesLike(y),
-          );
+          const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+            tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, g.stride, pad),
+          )([xv, fv], tf.onesLike(y));
           return [y, dx!, df!];
         });
       }),
