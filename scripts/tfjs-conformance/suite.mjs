@@ -32,3 +32,27 @@ export async function runConformance(o) {
 export function specKey(fullName, envName) {
   return fullName.split(` ${envName} {`).join(' <env> {');
 }
+
+/**
+ * What the rocm backend's run misses of the cpu run: `ratio` of the specs that pass on cpu (and exist for
+ * both environments) that pass on rocm, the `unexplained` failures (not in `known`), and the `fixed` known
+ * failures (in `known` but passing).
+ * @param {{ passed: string[] }} cpu
+ * @param {{ passed: string[], failed: { name: string, message: string }[] }} rocm
+ * @param {Record<string, string>} known
+ */
+export function compareConformance(cpu, rocm, known) {
+  const rocmPassed = new Set(rocm.passed.map((n) => specKey(n, 'rocm')));
+  const failures = new Map(rocm.failed.map((f) => [specKey(f.name, 'rocm'), f.message]));
+  // Specs that exist for one environment only (the suite's own cpu-only checks) are not compared.
+  const cpuPassed = cpu.passed.map((n) => specKey(n, 'cpu')).filter((k) => rocmPassed.has(k) || failures.has(k));
+  const missing = cpuPassed.filter((k) => !rocmPassed.has(k));
+  return {
+    compared: cpuPassed.length,
+    passed: cpuPassed.length - missing.length,
+    ratio: (cpuPassed.length - missing.length) / cpuPassed.length,
+    unexplained: missing.filter((k) => !(k in known)).map((k) => `${k}: ${failures.get(k)}`),
+    fixed: Object.keys(known).filter((k) => rocmPassed.has(k)),
+    failed: missing.map((k) => ({ spec: k, message: failures.get(k), known: known[k] })),
+  };
+}
