@@ -532,6 +532,11 @@ describe('Tile, PadV2, MirrorPad', () => {
     }
   });
 
+  it('pad of a bool tensor with a constant byte other than 0/1 holds 1 (bools are 0/1 on this backend)', async () => {
+    const [y] = await onRocm(() => tf.pad(tf.tensor1d([1, 0], 'bool'), [[1, 1]], 2));
+    expect(y!.values).toEqual([1, 1, 0, 1]);
+  });
+
   it('mirrorPad matches cpu in both modes over seeded random paddings (rank up to 6)', async () => {
     for (let seed = 1; seed <= 40; seed++) {
       const r = rng(10000 + seed);
@@ -654,12 +659,27 @@ describe('routing and the native checks', () => {
       () =>
         tf
           .engine()
-          .runKernel('Concat', [tensor([2], 'int32', 1), tensor([2], 'float32', 2)], {
-            axis: 0,
-          }) as tf.Tensor,
+          .runKernel(
+            'Concat',
+            [tensor([2], 'int32', 1), tensor([2], 'float32', 2)] as unknown as tf.NamedTensorMap,
+            { axis: 0 },
+          ) as tf.Tensor,
       { allowHostPath: true },
     );
     expect(callsSince(true).hostPath.Concat).toBe(1);
+    // Negative paddings (tf.pad lets them through; the cpu kernel writes some elements out of place).
+    await expectSameAsCpu(
+      () =>
+        tf
+          .engine()
+          .runKernel(
+            'PadV2',
+            { x: tensor([3], 'float32', 1) },
+            { paddings: [[-1, 2]], constantValue: 0 },
+          ) as tf.Tensor,
+      { allowHostPath: true },
+    );
+    expect(callsSince(true).hostPath.PadV2).toBe(1);
   });
 
   it('the native kernels refuse arguments that would reach outside their buffers', async () => {

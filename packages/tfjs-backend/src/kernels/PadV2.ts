@@ -2,9 +2,12 @@ import { PadV2, type PadV2Attrs, type TensorInfo } from '@tensorflow/tfjs-core';
 import { deviceKernel } from '../kernel_utils/kernel.js';
 import { pad, remapRankRefusal } from '../kernel_utils/movement.js';
 
-/** What the cpu kernel stores for the constant in a bool tensor (a Uint8Array's fill: modulo 256). */
+/**
+ * The constant in a bool tensor: the cpu kernel fills a Uint8Array (the byte v modulo 256, which can be
+ * 2); this backend holds bools as 0/1 (its host path too), so any non-zero byte is 1.
+ */
 function boolConstant(v: number): number {
-  return new Uint8Array([v])[0]!;
+  return new Uint8Array([v])[0]! !== 0 ? 1 : 0;
 }
 
 // The native remap kernel in constant mode. The constant is stored as the cpu kernel's typed array
@@ -20,11 +23,9 @@ export const padV2Config = deviceKernel(
   {
     refuse: ({ inputs, attrs }) => {
       const x = inputs.x as TensorInfo;
-      const { paddings, constantValue } = attrs as unknown as PadV2Attrs;
+      const { paddings } = attrs as unknown as PadV2Attrs;
       if (paddings.length !== x.shape.length || paddings.some((p) => !(p[0]! >= 0 && p[1]! >= 0)))
         return 'negative paddings';
-      // A bool tensor holds 0 or 1 on the device; the cpu kernel can store any byte.
-      if (x.dtype === 'bool' && boolConstant(constantValue) > 1) return 'bool constant other than 0 or 1';
       return remapRankRefusal(x.shape);
     },
   },
