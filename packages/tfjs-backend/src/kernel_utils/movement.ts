@@ -6,8 +6,13 @@ import { deviceDType, type RocmBackend } from '../backend.js';
 import { MAX_RANK, stridedCopy } from './elementwise.js';
 import { collapse, contiguousStrides } from './shape.js';
 
-/** A copy of x with its dimensions permuted (out.shape[i] = x.shape[perm[i]]); shares x's data when the
- * permutation keeps the elements in order (it only moves dimensions of size 1). */
+/**
+ * x with its dimensions permuted (out.shape[i] = x.shape[perm[i]]), for any kernel that needs another
+ * layout (reductions over inner axes, convolution layout changes). One strided copy; none when the
+ * permutation keeps the elements in order (it only moves dimensions of size 1): the result then shares
+ * x's data. Either way, release it with backend.disposeIntermediateTensorInfo. x's rank must be at most
+ * MAX_RANK (8) once dimensions that stay contiguous are merged; callers refuse larger ranks.
+ */
 export function transpose(backend: RocmBackend, x: TensorInfo, perm: readonly number[]): TensorInfo {
   const shape = perm.map((p) => x.shape[p]!);
   const xStrides = contiguousStrides(x.shape);

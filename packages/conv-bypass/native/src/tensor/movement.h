@@ -38,8 +38,8 @@ struct RemapArgs {
 };
 
 // The index arithmetic of remap, shared by the host and the GPU. Index is int32_t when the output count
-// and the input's element count fit in it (then every intermediate below does too: each is bounded by an
-// output coordinate or by the input's size), else int64_t.
+// (plus the GPU loop's stride) and the input's element count fit in it (then every intermediate below
+// does too: each is bounded by an output coordinate or by the input's size), else int64_t.
 template <class Index>
 struct RemapIndexer {
   RemapMode mode;

@@ -52,6 +52,12 @@ __global__ void __launch_bounds__(kBlock) parts_kernel(uint32_t* whole, PartTabl
   }
 }
 
+// Whether a grid-stride loop over n elements with `blocks` blocks can count in int32: besides every
+// offset, the loop variable itself goes up to n − 1 + blocks·kBlock before the loop ends.
+inline bool loopFits32(int64_t n, unsigned blocks) {
+  return n + static_cast<int64_t>(blocks) * kBlock <= INT32_MAX;
+}
+
 // Blocks along x for a parts launch: enough for the largest part, capped so that a launch of many parts
 // stays a modest grid (the grid-stride loop covers the rest).
 constexpr unsigned kMaxPartBlocks = 4096;
@@ -94,19 +100,20 @@ Status remap(const RemapArgs& a) {
   for (int d = 0; d < a.rank; ++d) inElements *= a.inShape[d];
   const auto* x = static_cast<const uint32_t*>(a.x);
   auto* y = static_cast<uint32_t*>(a.y);
-  if (a.n <= INT32_MAX && inElements <= INT32_MAX)
-    RP_LAUNCH(remap_kernel<int32_t>, dim3(blocksFor(a.n)), dim3(kBlock), 0, 0, x, y, makeRemapIndexer<int32_t>(a),
+  const unsigned blocks = blocksFor(a.n);
+  if (loopFits32(a.n, blocks) && inElements <= INT32_MAX)
+    RP_LAUNCH(remap_kernel<int32_t>, dim3(blocks), dim3(kBlock), 0, 0, x, y, makeRemapIndexer<int32_t>(a),
               static_cast<int32_t>(a.n), a.fill);
   else
-    RP_LAUNCH(remap_kernel<int64_t>, dim3(blocksFor(a.n)), dim3(kBlock), 0, 0, x, y, makeRemapIndexer<int64_t>(a),
-              a.n, a.fill);
+    RP_LAUNCH(remap_kernel<int64_t>, dim3(blocks), dim3(kBlock), 0, 0, x, y, makeRemapIndexer<int64_t>(a), a.n,
+              a.fill);
   return launchStatus("remap");
 }
 
 Status parts(const PartsArgs& a) {
   if (a.outer == 0 || a.count == 0) return Status{};
-  // Every offset lies in the whole: [0, outer·wholeCols).
-  if (a.outer * a.wholeCols <= INT32_MAX) return launchParts<int32_t>(a);
+  // Every offset lies in the whole, [0, outer·wholeCols), and so does every part's element count.
+  if (loopFits32(a.outer * a.wholeCols, kMaxPartBlocks)) return launchParts<int32_t>(a);
   return launchParts<int64_t>(a);
 }
 
