@@ -11,18 +11,22 @@ import { asinhConfig } from './kernels/Asinh.js';
 import { atanConfig } from './kernels/Atan.js';
 import { atan2Config } from './kernels/Atan2.js';
 import { atanhConfig } from './kernels/Atanh.js';
+import { batchToSpaceNDConfig } from './kernels/BatchToSpaceND.js';
 import { bitwiseAndConfig } from './kernels/BitwiseAnd.js';
 import { castConfig } from './kernels/Cast.js';
 import { ceilConfig } from './kernels/Ceil.js';
 import { clipByValueConfig } from './kernels/ClipByValue.js';
+import { concatConfig } from './kernels/Concat.js';
 import { conv2DConfig } from './kernels/Conv2D.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
 import { cosConfig } from './kernels/Cos.js';
 import { coshConfig } from './kernels/Cosh.js';
+import { depthToSpaceConfig } from './kernels/DepthToSpace.js';
 import { depthwiseConv2dNativeConfig } from './kernels/DepthwiseConv2dNative.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/DepthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/DepthwiseConv2dNativeBackpropInput.js';
+import { diagConfig } from './kernels/Diag.js';
 import { eluConfig } from './kernels/Elu.js';
 import { eluGradConfig } from './kernels/EluGrad.js';
 import { equalConfig } from './kernels/Equal.js';
@@ -51,11 +55,14 @@ import { logicalNotConfig } from './kernels/LogicalNot.js';
 import { logicalOrConfig } from './kernels/LogicalOr.js';
 import { maximumConfig } from './kernels/Maximum.js';
 import { minimumConfig } from './kernels/Minimum.js';
+import { mirrorPadConfig } from './kernels/MirrorPad.js';
 import { modConfig } from './kernels/Mod.js';
 import { multiplyConfig } from './kernels/Multiply.js';
 import { negConfig } from './kernels/Neg.js';
 import { notEqualConfig } from './kernels/NotEqual.js';
 import { onesLikeConfig } from './kernels/OnesLike.js';
+import { packConfig } from './kernels/Pack.js';
+import { padV2Config } from './kernels/PadV2.js';
 import { powConfig } from './kernels/Pow.js';
 import { preluConfig } from './kernels/Prelu.js';
 import { realDivConfig } from './kernels/RealDiv.js';
@@ -63,6 +70,7 @@ import { reciprocalConfig } from './kernels/Reciprocal.js';
 import { reluConfig } from './kernels/Relu.js';
 import { relu6Config } from './kernels/Relu6.js';
 import { reshapeConfig } from './kernels/Reshape.js';
+import { reverseConfig } from './kernels/Reverse.js';
 import { roundConfig } from './kernels/Round.js';
 import { rsqrtConfig } from './kernels/Rsqrt.js';
 import { selectConfig } from './kernels/Select.js';
@@ -71,14 +79,21 @@ import { sigmoidConfig } from './kernels/Sigmoid.js';
 import { signConfig } from './kernels/Sign.js';
 import { sinConfig } from './kernels/Sin.js';
 import { sinhConfig } from './kernels/Sinh.js';
+import { sliceConfig } from './kernels/Slice.js';
 import { softplusConfig } from './kernels/Softplus.js';
+import { spaceToBatchNDConfig } from './kernels/SpaceToBatchND.js';
+import { splitVConfig } from './kernels/SplitV.js';
 import { sqrtConfig } from './kernels/Sqrt.js';
 import { squareConfig } from './kernels/Square.js';
 import { squaredDifferenceConfig } from './kernels/SquaredDifference.js';
 import { stepConfig } from './kernels/Step.js';
+import { stridedSliceConfig } from './kernels/StridedSlice.js';
 import { subConfig } from './kernels/Sub.js';
 import { tanConfig } from './kernels/Tan.js';
 import { tanhConfig } from './kernels/Tanh.js';
+import { tileConfig } from './kernels/Tile.js';
+import { transposeConfig } from './kernels/Transpose.js';
+import { unpackConfig } from './kernels/Unpack.js';
 import { zerosLikeConfig } from './kernels/ZerosLike.js';
 
 export const KERNEL_CONFIGS: KernelConfig[] = [
@@ -89,27 +104,31 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   addNConfig,
   asinConfig,
   asinhConfig,
-  atan2Config,
   atanConfig,
+  atan2Config,
   atanhConfig,
+  batchToSpaceNDConfig,
   bitwiseAndConfig,
   castConfig,
   ceilConfig,
   clipByValueConfig,
+  concatConfig,
+  conv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
-  conv2DConfig,
   cosConfig,
   coshConfig,
+  depthToSpaceConfig,
+  depthwiseConv2dNativeConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
-  depthwiseConv2dNativeConfig,
+  diagConfig,
   eluConfig,
   eluGradConfig,
   equalConfig,
   erfConfig,
-  expandDimsConfig,
   expConfig,
+  expandDimsConfig,
   expm1Config,
   fillConfig,
   floorConfig,
@@ -125,25 +144,29 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   leakyReluConfig,
   lessConfig,
   lessEqualConfig,
-  log1pConfig,
   logConfig,
+  log1pConfig,
   logicalAndConfig,
   logicalNotConfig,
   logicalOrConfig,
   maximumConfig,
   minimumConfig,
+  mirrorPadConfig,
   modConfig,
   multiplyConfig,
   negConfig,
   notEqualConfig,
   onesLikeConfig,
+  packConfig,
+  padV2Config,
   powConfig,
   preluConfig,
   realDivConfig,
   reciprocalConfig,
-  relu6Config,
   reluConfig,
+  relu6Config,
   reshapeConfig,
+  reverseConfig,
   roundConfig,
   rsqrtConfig,
   selectConfig,
@@ -152,13 +175,20 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   signConfig,
   sinConfig,
   sinhConfig,
+  sliceConfig,
   softplusConfig,
+  spaceToBatchNDConfig,
+  splitVConfig,
   sqrtConfig,
   squareConfig,
   squaredDifferenceConfig,
   stepConfig,
+  stridedSliceConfig,
   subConfig,
   tanConfig,
   tanhConfig,
+  tileConfig,
+  transposeConfig,
+  unpackConfig,
   zerosLikeConfig,
 ];

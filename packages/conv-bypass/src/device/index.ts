@@ -123,6 +123,30 @@ export interface DeviceAddon {
   convBackwardFilter(nameId: number, algo: number, x: number, dy: number, dw: number): void;
   /** y[offset .. offset+n) = value. */
   fill(nameId: number, y: number, n: number, value: number, dtype: DeviceDType, offset: number): void;
+
+  // ---- movement (native/src/tensor/bindings_movement.cc) ----
+  /** y[o] = x[o mod inShape] per dimension; args: inShape[rank], outShape[rank]. */
+  tile(nameId: number, x: number, y: number, rank: number): void;
+  /**
+   * y = x padded (mode 0 constant `value`, 1 reflect, 2 symmetric); args: inShape[rank], outShape[rank],
+   * before[rank] (after = outShape − inShape − before).
+   */
+  pad(
+    nameId: number,
+    mode: 0 | 1 | 2,
+    x: number,
+    y: number,
+    rank: number,
+    value: number,
+    dtype: DeviceDType,
+  ): void;
+  /**
+   * Parts [outer, cols[p]] into consecutive column ranges of y [outer, wholeCols], from column colBase;
+   * args: cols[count], then the parts' buffer ids[count].
+   */
+  concat(nameId: number, y: number, count: number, outer: number, wholeCols: number, colBase: number): void;
+  /** The inverse of concat: x's column ranges into the parts (args as concat's). */
+  split(nameId: number, x: number, count: number, outer: number, wholeCols: number, colBase: number): void;
 }
 
 /** The addon's device functions (loading the addon on first use; throws NativeAddonError if it cannot). */
