@@ -10,12 +10,22 @@ import { convGeometryOf } from '@rocm-patch/conv-bypass/tfjs';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { RocmBackend } from '../backend.js';
 import { binary, fill, unary } from './elementwise.js';
-import { permute } from './permute.js';
+import { transpose } from './movement.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 type Shape4 = [number, number, number, number];
 
 const handles = new WeakMap<RocmBackend, DeviceHandle>();
+
+/** x viewed with `shape` (same element order), its axes permuted; shares x's data when nothing moves. */
+function permute(
+  backend: RocmBackend,
+  x: TensorInfo,
+  perm: readonly number[],
+  shape: readonly number[] = x.shape,
+): TensorInfo {
+  return transpose(backend, shape === x.shape ? x : { ...x, shape: [...shape] }, perm);
+}
 
 function handle(backend: RocmBackend): DeviceHandle {
   let h = handles.get(backend);

@@ -104,7 +104,7 @@ Status unary(const UnaryArgs& a) {
       auto* y = static_cast<TOut*>(a.y);
       // 32-bit indexing for the float32 hot path; int32 ops (rare, and computed in double) use 64 bits
       // only, which halves the kernels to compile.
-      if (kFloatPath<TIn, TOut> && a.n <= INT32_MAX)
+      if (kFloatPath<TIn, TOut> && loopFits32(a.n, blocksFor(a.n)))
         RP_LAUNCH((unary_kernel<decltype(op), TIn, TOut, Narrow<TIn, TOut>>), dim3(blocksFor(a.n)), dim3(kBlock), 0,
                   0, op, x, y, static_cast<Narrow<TIn, TOut>>(a.n), a.p);
       else

@@ -30,9 +30,15 @@ inline Status launchStatus(const char* what) {
   return s;
 }
 
-// Whether every offset base + Σ (shape[d] − 1)·|stride[d]| (and the count) fits in int32.
+// Whether a grid-stride loop over n elements with `blocks` blocks of kBlock threads can count in int32:
+// the last `i += gridDim·blockDim` must not wrap, so n plus one grid stride has to fit.
+inline bool loopFits32(int64_t n, unsigned blocks) {
+  return n + static_cast<int64_t>(blocks) * kBlock <= INT32_MAX;
+}
+
+// Whether every offset base + Σ (shape[d] − 1)·|stride[d]| fits in int32, and a loop over the count does.
 inline bool fits32(int rank, const int64_t* shape, const int64_t* stride, int64_t base, int64_t n) {
-  if (n > INT32_MAX || base > INT32_MAX || base < 0) return false;
+  if (!loopFits32(n, blocksFor(n)) || base > INT32_MAX || base < 0) return false;
   int64_t hi = base, lo = base;
   for (int d = 0; d < rank; ++d) {
     const int64_t span = (shape[d] - 1) * stride[d];

@@ -52,12 +52,6 @@ __global__ void __launch_bounds__(kBlock) parts_kernel(uint32_t* whole, PartTabl
   }
 }
 
-// Whether a grid-stride loop over n elements with `blocks` blocks can count in int32: besides every
-// offset, the loop variable itself goes up to n − 1 + blocks·kBlock before the loop ends.
-inline bool loopFits32(int64_t n, unsigned blocks) {
-  return n + static_cast<int64_t>(blocks) * kBlock <= INT32_MAX;
-}
-
 // Blocks along x for a parts launch: enough for the largest part, capped so that a launch of many parts
 // stays a modest grid (the grid-stride loop covers the rest).
 constexpr unsigned kMaxPartBlocks = 4096;
