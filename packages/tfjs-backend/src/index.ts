@@ -21,6 +21,7 @@ export {
   DeviceUnavailableError,
 } from './device.js';
 export { BACKEND_NAME } from './kernel_utils/kernel.js';
+export { FUSED_OPTIMIZERS_ENV } from './optimizers.js';
 export { deviceKernelNames, PRIORITY_WITH_DEVICE, registerRocmBackend } from './register.js';
 export { type BackendReport, formatBackendReport, HostPathError, STRICT_ENV } from './report.js';
 

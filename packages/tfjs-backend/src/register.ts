@@ -7,6 +7,7 @@ import { getKernel, getKernelsForBackend, registerBackend, registerKernel } from
 import { RocmBackend } from './backend.js';
 import { probeDevice, requestedDevice } from './device.js';
 import { BACKEND_NAME, hostKernel } from './kernel_utils/kernel.js';
+import { installFusedOptimizers } from './optimizers.js';
 import { KERNEL_CONFIGS } from './register_all_kernels.js';
 
 /** The backend's priority where it can start (tfjs-backend-cpu: 1, webgl/wasm: 2, tfjs-node: 3). */
@@ -32,6 +33,7 @@ export function registerRocmBackend(): void {
     if (!native.has(kernelName) && !getKernel(kernelName, BACKEND_NAME))
       registerKernel(hostKernel(kernelName));
   }
+  installFusedOptimizers();
 }
 
 /** The names of the kernels implemented on the device. */

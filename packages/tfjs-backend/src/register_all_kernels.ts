@@ -71,6 +71,8 @@ import { reluConfig } from './kernels/Relu.js';
 import { relu6Config } from './kernels/Relu6.js';
 import { reshapeConfig } from './kernels/Reshape.js';
 import { reverseConfig } from './kernels/Reverse.js';
+import { rocmAdamUpdateConfig } from './kernels/RocmAdamUpdate.js';
+import { rocmSgdUpdateConfig } from './kernels/RocmSgdUpdate.js';
 import { roundConfig } from './kernels/Round.js';
 import { rsqrtConfig } from './kernels/Rsqrt.js';
 import { selectConfig } from './kernels/Select.js';
@@ -167,6 +169,8 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   relu6Config,
   reshapeConfig,
   reverseConfig,
+  rocmAdamUpdateConfig,
+  rocmSgdUpdateConfig,
   roundConfig,
   rsqrtConfig,
   selectConfig,

@@ -121,6 +121,26 @@ export interface DeviceAddon {
   convForward(nameId: number, algo: number, x: number, w: number, bias: number, y: number, relu: boolean): void;
   convBackwardData(nameId: number, algo: number, dy: number, w: number, dx: number): void;
   convBackwardFilter(nameId: number, algo: number, x: number, dy: number, dw: number): void;
+  /** Fused Adam update of one variable (tensor/optimizer.h); the 1 − β^t are device scalars. */
+  adam(
+    nameId: number,
+    n: number,
+    x: number,
+    g: number,
+    m: number,
+    v: number,
+    xOut: number,
+    mOut: number,
+    vOut: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+    beta1: number,
+    beta2: number,
+    learningRate: number,
+    epsilon: number,
+  ): void;
+  /** out = a·g + x with a device scalar a (SGD). */
+  axpy(nameId: number, n: number, a: number, g: number, x: number, out: number): void;
   /** y[offset .. offset+n) = value. */
   fill(nameId: number, y: number, n: number, value: number, dtype: DeviceDType, offset: number): void;
 

@@ -477,6 +477,7 @@ void RegisterBindings(Napi::Env env, Napi::Object exports) {
   fn("setLaunchBlocking", SetLaunchBlocking);
   tensor::RegisterConv(env, d);
   tensor::RegisterElementwise(env, d);
+  tensor::RegisterOptimizer(env, d);
   tensor::RegisterMovement(env, d);
   exports.Set("device", d);
 }

@@ -75,6 +75,7 @@ class KernelCall {
 // Each family adds its functions to the `device` object of the addon.
 void RegisterConv(Napi::Env env, Napi::Object target);
 void RegisterElementwise(Napi::Env env, Napi::Object target);
+void RegisterOptimizer(Napi::Env env, Napi::Object target);
 void RegisterMovement(Napi::Env env, Napi::Object target);
 
 }  // namespace tensor
