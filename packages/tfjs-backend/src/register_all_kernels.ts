@@ -6,6 +6,10 @@ import { acosConfig } from './kernels/Acos.js';
 import { acoshConfig } from './kernels/Acosh.js';
 import { addConfig } from './kernels/Add.js';
 import { addNConfig } from './kernels/AddN.js';
+import { allConfig } from './kernels/All.js';
+import { anyConfig } from './kernels/Any.js';
+import { argMaxConfig } from './kernels/ArgMax.js';
+import { argMinConfig } from './kernels/ArgMin.js';
 import { asinConfig } from './kernels/Asin.js';
 import { asinhConfig } from './kernels/Asinh.js';
 import { atanConfig } from './kernels/Atan.js';
@@ -17,6 +21,8 @@ import { ceilConfig } from './kernels/Ceil.js';
 import { clipByValueConfig } from './kernels/ClipByValue.js';
 import { cosConfig } from './kernels/Cos.js';
 import { coshConfig } from './kernels/Cosh.js';
+import { cumprodConfig } from './kernels/Cumprod.js';
+import { cumsumConfig } from './kernels/Cumsum.js';
 import { eluConfig } from './kernels/Elu.js';
 import { eluGradConfig } from './kernels/EluGrad.js';
 import { equalConfig } from './kernels/Equal.js';
@@ -41,7 +47,10 @@ import { log1pConfig } from './kernels/Log1p.js';
 import { logicalAndConfig } from './kernels/LogicalAnd.js';
 import { logicalNotConfig } from './kernels/LogicalNot.js';
 import { logicalOrConfig } from './kernels/LogicalOr.js';
+import { maxConfig } from './kernels/Max.js';
 import { maximumConfig } from './kernels/Maximum.js';
+import { meanConfig } from './kernels/Mean.js';
+import { minConfig } from './kernels/Min.js';
 import { minimumConfig } from './kernels/Minimum.js';
 import { modConfig } from './kernels/Mod.js';
 import { multiplyConfig } from './kernels/Multiply.js';
@@ -50,6 +59,7 @@ import { notEqualConfig } from './kernels/NotEqual.js';
 import { onesLikeConfig } from './kernels/OnesLike.js';
 import { powConfig } from './kernels/Pow.js';
 import { preluConfig } from './kernels/Prelu.js';
+import { prodConfig } from './kernels/Prod.js';
 import { realDivConfig } from './kernels/RealDiv.js';
 import { reciprocalConfig } from './kernels/Reciprocal.js';
 import { reluConfig } from './kernels/Relu.js';
@@ -69,6 +79,7 @@ import { squareConfig } from './kernels/Square.js';
 import { squaredDifferenceConfig } from './kernels/SquaredDifference.js';
 import { stepConfig } from './kernels/Step.js';
 import { subConfig } from './kernels/Sub.js';
+import { sumConfig } from './kernels/Sum.js';
 import { tanConfig } from './kernels/Tan.js';
 import { tanhConfig } from './kernels/Tanh.js';
 import { zerosLikeConfig } from './kernels/ZerosLike.js';
@@ -79,6 +90,10 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   acoshConfig,
   addConfig,
   addNConfig,
+  allConfig,
+  anyConfig,
+  argMaxConfig,
+  argMinConfig,
   asinConfig,
   asinhConfig,
   atanConfig,
@@ -90,6 +105,8 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   clipByValueConfig,
   cosConfig,
   coshConfig,
+  cumprodConfig,
+  cumsumConfig,
   eluConfig,
   eluGradConfig,
   equalConfig,
@@ -114,7 +131,10 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   logicalAndConfig,
   logicalNotConfig,
   logicalOrConfig,
+  maxConfig,
   maximumConfig,
+  meanConfig,
+  minConfig,
   minimumConfig,
   modConfig,
   multiplyConfig,
@@ -123,6 +143,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   onesLikeConfig,
   powConfig,
   preluConfig,
+  prodConfig,
   realDivConfig,
   reciprocalConfig,
   reluConfig,
@@ -142,6 +163,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   squaredDifferenceConfig,
   stepConfig,
   subConfig,
+  sumConfig,
   tanConfig,
   tanhConfig,
   zerosLikeConfig,
