@@ -33,16 +33,20 @@ function tensorOf(shape: number[], dtype: DType, seed: number, specials = true):
   return tf.tensor(values(n, dtype, seed, specials), shape, dtype);
 }
 
-/** The op as tfjs-core's user-level function (All/Any cast their input to bool; so do we for them). */
+type ReduceFn = (x: tf.Tensor, axis?: number | number[], keepDims?: boolean) => tf.Tensor;
+/** The ops as tfjs-core's user-level functions (All and Any take bool: the input is cast first). */
+const REDUCE_FNS: Record<ReduceOpName, ReduceFn> = {
+  sum: tf.sum,
+  prod: tf.prod,
+  mean: tf.mean,
+  max: tf.max,
+  min: tf.min,
+  all: (x, axis, keepDims) => tf.all(x.cast('bool'), axis, keepDims),
+  any: (x, axis, keepDims) => tf.any(x.cast('bool'), axis, keepDims),
+};
+
 function applyReduce(op: ReduceOpName, x: tf.Tensor, axis: number | number[] | undefined, keepDims: boolean) {
-  switch (op) {
-    case 'all':
-      return tf.all(x.cast('bool'), axis, keepDims);
-    case 'any':
-      return tf.any(x.cast('bool'), axis, keepDims);
-    default:
-      return (tf[op] as (x: tf.Tensor, a?: number | number[], k?: boolean) => tf.Tensor)(x, axis, keepDims);
-  }
+  return REDUCE_FNS[op](x, axis, keepDims);
 }
 
 // Shapes of rank 0–5 with small dimensions (now and then 0), an axis set (subset, random order, each
