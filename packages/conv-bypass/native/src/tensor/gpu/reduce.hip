@@ -8,7 +8,7 @@
 //                  k ≡ t (mod block) — coalesced — then a shared-memory tree (no shuffles: portable to
 //                  any wave size) folds the block's states.
 //   combine_kernel the second pass of a split: one thread per output folds its chunks' partial states
-//                  in chunk order.
+//                  in chunk order (combine_block_kernel: a block per output, when the chunks are many).
 //
 // When the outputs are too few to fill the GPU and r is long (a bias gradient: [N·H·W, C] summed over
 // the first axis; a full reduction to a scalar), r is split into S chunks: the first pass writes S
@@ -36,12 +36,14 @@ constexpr int64_t kMediumRow = 2048;
 constexpr unsigned kSmallBlock = 64;
 // Enough blocks (row path) or threads (column path) to keep any current GPU busy; below, r is split.
 constexpr int64_t kFillBlocks = 1024;
-constexpr int64_t kFillThreads = 65536;
+constexpr int64_t kFillThreads = 131072;
 // A split never makes a row segment shorter than kMinSegment or a column chunk shorter than kMinChunk
 // (the partials' memory traffic stays small against x's), nor more than kMaxChunks chunks.
 constexpr int64_t kMinSegment = 4096;
 constexpr int64_t kMinChunk = 128;
 constexpr int64_t kMaxChunks = 1024;
+// Up to this many chunks the second pass folds them with a thread per output, beyond with a block.
+constexpr int64_t kThreadCombineMax = 32;
 // The grid cap of blocksFor: gridDim.x · blockDim.x stays far below 2^32 (AMD counts the grid in threads).
 constexpr int64_t kMaxBlocks = 65535 * 16;
 
@@ -65,7 +67,17 @@ __global__ void __launch_bounds__(kBlock)
     const int64_t k1 = lesser(r, k0 + chunk);
     const typename R::In* p = x + (o * r + k0) * inner + i;
     State st = red.identity();
-    for (int64_t k = k0; k < k1; ++k, p += inner) st = red.combine(st, red.load(*p, k));
+    int64_t k = k0;
+    // Four loads in flight before the four folds (in the same order): a thread's loads are otherwise
+    // issued one at a time, and few threads (a split over few columns) then leave the memory idle.
+    for (; k + 4 <= k1; k += 4, p += 4 * inner) {
+      const typename R::In v0 = p[0], v1 = p[inner], v2 = p[2 * inner], v3 = p[3 * inner];
+      st = red.combine(st, red.load(v0, k));
+      st = red.combine(st, red.load(v1, k + 1));
+      st = red.combine(st, red.load(v2, k + 2));
+      st = red.combine(st, red.load(v3, k + 3));
+    }
+    for (; k < k1; ++k, p += inner) st = red.combine(st, red.load(*p, k));
     if (partial != nullptr)
       partial[idx] = st;  // layout [outer, chunks, inner]
     else
@@ -118,6 +130,33 @@ __global__ void __launch_bounds__(kBlock)
     State st = red.identity();
     for (int64_t s = 0; s < chunks; ++s) st = red.combine(st, p[s * inner]);
     y[idx] = red.finish(st, r);
+  }
+}
+
+// The second pass when the chunks are many (a reduction of a few outputs over a long axis): one block
+// per output folds its partial states like row_kernel (a thread's serial walk over hundreds of
+// partials would take longer than the first pass).
+template <class R>
+__global__ void __launch_bounds__(kBlock)
+    combine_block_kernel(R red, const typename R::State* __restrict__ partial, typename R::Out* __restrict__ y,
+                         int64_t outer, int64_t r, int64_t inner, int64_t chunks) {
+  using State = typename R::State;
+  __shared__ State sh[kBlock];
+  const unsigned t = threadIdx.x;
+  const int64_t n = outer * inner;
+  for (int64_t g = blockIdx.x; g < n; g += gridDim.x) {  // uniform across the block
+    const int64_t o = g / inner;
+    const State* p = partial + o * chunks * inner + (g - o * inner);
+    State st = red.identity();
+    for (int64_t s = t; s < chunks; s += blockDim.x) st = red.combine(st, p[s * inner]);
+    sh[t] = st;
+    __syncthreads();
+    for (unsigned half = blockDim.x / 2; half > 0; half /= 2) {
+      if (t < half) sh[t] = red.combine(sh[t], sh[t + half]);
+      __syncthreads();
+    }
+    if (t == 0) y[g] = red.finish(sh[0], r);
+    __syncthreads();
   }
 }
 
@@ -212,8 +251,14 @@ Status launchPlanned(R red, const ReduceArgs& a) {
   Status s = launchStatus("reduce");
   if (partial != nullptr) {
     if (s.ok()) {
-      RP_LAUNCH(combine_kernel<R>, dim3(blocksFor(a.outer * a.inner)), dim3(kBlock), 0, 0, red, partial, y, a.outer,
-                a.r, a.inner, p.chunks);
+      const int64_t outputs = a.outer * a.inner;
+      if (p.chunks <= kThreadCombineMax)
+        RP_LAUNCH(combine_kernel<R>, dim3(blocksFor(outputs)), dim3(kBlock), 0, 0, red, partial, y, a.outer, a.r,
+                  a.inner, p.chunks);
+      else
+        RP_LAUNCH(combine_block_kernel<R>, dim3(static_cast<unsigned>(lesser(outputs, kMaxBlocks))),
+                  dim3(p.chunks <= 4 * kSmallBlock ? kSmallBlock : kBlock), 0, 0, red, partial, y, a.outer, a.r,
+                  a.inner, p.chunks);
       s = launchStatus("reduce (combine)");
     }
     alloc->free(partial);  // stream-ordered: the kernels above run before any later user of the block
