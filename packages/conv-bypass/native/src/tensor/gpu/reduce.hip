@@ -1,4 +1,4 @@
-// GPU reductions and scans over the view [outer, r, inner] (tensor/reduce.h). Three kernels serve every
+// GPU reductions and scans over the view [outer, r, inner] (tensor/reduce.h). These kernels serve every
 // reducer of tensor/ops/reduce.h:
 //
 //   column_kernel  one thread per output (o, i) — or per (o, chunk, i) — looping over its k in order.
@@ -8,7 +8,8 @@
 //                  k ≡ t (mod block) — coalesced — then a shared-memory tree (no shuffles: portable to
 //                  any wave size) folds the block's states.
 //   combine_kernel the second pass of a split: one thread per output folds its chunks' partial states
-//                  in chunk order (combine_block_kernel: a block per output, when the chunks are many).
+//                  in chunk order; combine_block_kernel, when the chunks are many: a block per output
+//                  folds them like row_kernel.
 //
 // When the outputs are too few to fill the GPU and r is long (a bias gradient: [N·H·W, C] summed over
 // the first axis; a full reduction to a scalar), r is split into S chunks: the first pass writes S
@@ -18,8 +19,6 @@
 //
 // Indices are 64-bit throughout: the per-element work is a pointer increment, and the divisions that
 // turn a thread index into (o, s, i) happen once per output, not per element.
-#include <type_traits>
-
 #include "device/context.h"
 #include "tensor/gpu/launch.h"
 #include "tensor/reduce.h"
@@ -67,17 +66,7 @@ __global__ void __launch_bounds__(kBlock)
     const int64_t k1 = lesser(r, k0 + chunk);
     const typename R::In* p = x + (o * r + k0) * inner + i;
     State st = red.identity();
-    int64_t k = k0;
-    // Four loads in flight before the four folds (in the same order): a thread's loads are otherwise
-    // issued one at a time, and few threads (a split over few columns) then leave the memory idle.
-    for (; k + 4 <= k1; k += 4, p += 4 * inner) {
-      const typename R::In v0 = p[0], v1 = p[inner], v2 = p[2 * inner], v3 = p[3 * inner];
-      st = red.combine(st, red.load(v0, k));
-      st = red.combine(st, red.load(v1, k + 1));
-      st = red.combine(st, red.load(v2, k + 2));
-      st = red.combine(st, red.load(v3, k + 3));
-    }
-    for (; k < k1; ++k, p += inner) st = red.combine(st, red.load(*p, k));
+    for (int64_t k = k0; k < k1; ++k, p += inner) st = red.combine(st, red.load(*p, k));
     if (partial != nullptr)
       partial[idx] = st;  // layout [outer, chunks, inner]
     else
