@@ -6,6 +6,10 @@ import { acosConfig } from './kernels/Acos.js';
 import { acoshConfig } from './kernels/Acosh.js';
 import { addConfig } from './kernels/Add.js';
 import { addNConfig } from './kernels/AddN.js';
+import { allConfig } from './kernels/All.js';
+import { anyConfig } from './kernels/Any.js';
+import { argMaxConfig } from './kernels/ArgMax.js';
+import { argMinConfig } from './kernels/ArgMin.js';
 import { asinConfig } from './kernels/Asin.js';
 import { asinhConfig } from './kernels/Asinh.js';
 import { atanConfig } from './kernels/Atan.js';
@@ -22,6 +26,8 @@ import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
 import { cosConfig } from './kernels/Cos.js';
 import { coshConfig } from './kernels/Cosh.js';
+import { cumprodConfig } from './kernels/Cumprod.js';
+import { cumsumConfig } from './kernels/Cumsum.js';
 import { depthToSpaceConfig } from './kernels/DepthToSpace.js';
 import { depthwiseConv2dNativeConfig } from './kernels/DepthwiseConv2dNative.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/DepthwiseConv2dNativeBackpropFilter.js';
@@ -53,7 +59,10 @@ import { log1pConfig } from './kernels/Log1p.js';
 import { logicalAndConfig } from './kernels/LogicalAnd.js';
 import { logicalNotConfig } from './kernels/LogicalNot.js';
 import { logicalOrConfig } from './kernels/LogicalOr.js';
+import { maxConfig } from './kernels/Max.js';
 import { maximumConfig } from './kernels/Maximum.js';
+import { meanConfig } from './kernels/Mean.js';
+import { minConfig } from './kernels/Min.js';
 import { minimumConfig } from './kernels/Minimum.js';
 import { mirrorPadConfig } from './kernels/MirrorPad.js';
 import { modConfig } from './kernels/Mod.js';
@@ -65,6 +74,7 @@ import { packConfig } from './kernels/Pack.js';
 import { padV2Config } from './kernels/PadV2.js';
 import { powConfig } from './kernels/Pow.js';
 import { preluConfig } from './kernels/Prelu.js';
+import { prodConfig } from './kernels/Prod.js';
 import { realDivConfig } from './kernels/RealDiv.js';
 import { reciprocalConfig } from './kernels/Reciprocal.js';
 import { reluConfig } from './kernels/Relu.js';
@@ -91,6 +101,7 @@ import { squaredDifferenceConfig } from './kernels/SquaredDifference.js';
 import { stepConfig } from './kernels/Step.js';
 import { stridedSliceConfig } from './kernels/StridedSlice.js';
 import { subConfig } from './kernels/Sub.js';
+import { sumConfig } from './kernels/Sum.js';
 import { tanConfig } from './kernels/Tan.js';
 import { tanhConfig } from './kernels/Tanh.js';
 import { tileConfig } from './kernels/Tile.js';
@@ -104,6 +115,10 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   acoshConfig,
   addConfig,
   addNConfig,
+  allConfig,
+  anyConfig,
+  argMaxConfig,
+  argMinConfig,
   asinConfig,
   asinhConfig,
   atanConfig,
@@ -120,6 +135,8 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   conv2DBackpropInputConfig,
   cosConfig,
   coshConfig,
+  cumprodConfig,
+  cumsumConfig,
   depthToSpaceConfig,
   depthwiseConv2dNativeConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
@@ -151,7 +168,10 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   logicalAndConfig,
   logicalNotConfig,
   logicalOrConfig,
+  maxConfig,
   maximumConfig,
+  meanConfig,
+  minConfig,
   minimumConfig,
   mirrorPadConfig,
   modConfig,
@@ -163,6 +183,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   padV2Config,
   powConfig,
   preluConfig,
+  prodConfig,
   realDivConfig,
   reciprocalConfig,
   reluConfig,
@@ -189,6 +210,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   stepConfig,
   stridedSliceConfig,
   subConfig,
+  sumConfig,
   tanConfig,
   tanhConfig,
   tileConfig,

@@ -80,6 +80,7 @@ export interface DeviceAddon {
   setLaunchBlocking(on: boolean): void;
   /** The op names of each family, in code order. */
   elementwiseOps(): { unary: string[]; binary: string[] };
+  reduceOps(): { reduce: string[]; scan: string[] };
 
   // ---- kernels (native/src/tensor/bindings_*.cc); args = the Float64Array given to init() ----
   /** y[i] = op(x[i]) for i < n; p0, p1: the op's attributes. */
@@ -167,6 +168,33 @@ export interface DeviceAddon {
   concat(nameId: number, y: number, count: number, outer: number, wholeCols: number, colBase: number): void;
   /** The inverse of concat: x's column ranges into the parts (args as concat's). */
   split(nameId: number, x: number, count: number, outer: number, wholeCols: number, colBase: number): void;
+  /**
+   * y[o, i] = op over k of x[o, k, i], x contiguous [outer, r, inner]; dtype: x's (y's is the op's output
+   * type: float32 for Mean, int32 for ArgMax/ArgMin, else x's).
+   */
+  reduce(
+    nameId: number,
+    op: number,
+    dtype: DeviceDType,
+    x: number,
+    y: number,
+    outer: number,
+    r: number,
+    inner: number,
+  ): void;
+  /** Prefix sums or products of x [outer, r, inner] along r into y (same shape and dtype). */
+  scan(
+    nameId: number,
+    op: number,
+    dtype: DeviceDType,
+    x: number,
+    y: number,
+    outer: number,
+    r: number,
+    inner: number,
+    exclusive: boolean,
+    reverse: boolean,
+  ): void;
 }
 
 /** The addon's device functions (loading the addon on first use; throws NativeAddonError if it cannot). */

@@ -479,6 +479,7 @@ void RegisterBindings(Napi::Env env, Napi::Object exports) {
   tensor::RegisterElementwise(env, d);
   tensor::RegisterOptimizer(env, d);
   tensor::RegisterMovement(env, d);
+  tensor::RegisterReduce(env, d);
   exports.Set("device", d);
 }
 

@@ -77,6 +77,7 @@ void RegisterConv(Napi::Env env, Napi::Object target);
 void RegisterElementwise(Napi::Env env, Napi::Object target);
 void RegisterOptimizer(Napi::Env env, Napi::Object target);
 void RegisterMovement(Napi::Env env, Napi::Object target);
+void RegisterReduce(Napi::Env env, Napi::Object target);
 
 }  // namespace tensor
 }  // namespace rocm_patch
