@@ -142,16 +142,24 @@ function fromNchw(backend: RocmBackend, y: TensorInfo, info: Conv2DInfo): Tensor
   return out;
 }
 
-/** A bias the epilogue can add: K values, one per output channel. */
+/**
+ * A per-channel operand (bias, PReLU weights) as tfjs-backend-cpu applies it: in NCHW a 1-D one of more
+ * than one value broadcasts along the channel axis ([C] → [C, 1, 1]); otherwise it broadcasts as it is.
+ */
+function channelwise(t: TensorInfo, info: Conv2DInfo): TensorInfo {
+  if (info.dataFormat === 'channelsFirst' && t.shape.length === 1 && t.shape[0] !== 1) {
+    return { ...t, shape: [t.shape[0]!, 1, 1] };
+  }
+  return t;
+}
+
+/** Whether the epilogue can add the bias: one value per output channel, broadcast along the channel axis. */
 function epilogueBias(bias: TensorInfo | undefined, info: Conv2DInfo): boolean {
   if (!bias) return false;
   const size = bias.shape.reduce((a, b) => a * b, 1);
-  const last = bias.shape[bias.shape.length - 1] ?? 1;
-  return (
-    size === info.outChannels &&
-    (bias.shape.length <= 1 || last === info.outChannels) &&
-    info.dataFormat === 'channelsLast'
-  );
+  if (size !== info.outChannels) return false;
+  if (info.dataFormat === 'channelsFirst') return bias.shape.length === 1;
+  return bias.shape.length <= 1 || bias.shape[bias.shape.length - 1] === info.outChannels;
 }
 
 export function convForward(
@@ -164,12 +172,9 @@ export function convForward(
   if (empty(info)) return emptyResult(backend, tfShape(info, 'out'));
   const xn = toNchw(backend, x, info);
   const w = filterToKcrs(backend, filter, info, o.depthwise);
-  const fuseBias =
-    epilogueBias(o.bias, info) ||
-    (o.bias !== undefined &&
-      info.dataFormat === 'channelsFirst' &&
-      o.bias.shape.reduce((a, b) => a * b, 1) === info.outChannels);
-  const fuseRelu = o.activation === 'relu';
+  const fuseBias = epilogueBias(o.bias, info);
+  // ReLU in the epilogue only where the bias is in it too (or absent): it must follow the bias.
+  const fuseRelu = o.activation === 'relu' && (o.bias === undefined || fuseBias);
   let y: TensorInfo;
   try {
     const result = getConvRouter().run(
@@ -187,8 +192,9 @@ export function convForward(
   } finally {
     dispose(backend, xn.temp && xn.t, w);
   }
-  if (o.bias && !fuseBias) y = replace(backend, y, binary(backend, 'Add', y, o.bias, 'float32'));
-  return activate(backend, y, o, fuseRelu);
+  if (o.bias && !fuseBias)
+    y = replace(backend, y, binary(backend, 'Add', y, channelwise(o.bias, info), 'float32'));
+  return activate(backend, y, o, fuseRelu, info);
 }
 
 function replace(backend: RocmBackend, old: TensorInfo, next: TensorInfo): TensorInfo {
@@ -197,7 +203,13 @@ function replace(backend: RocmBackend, old: TensorInfo, next: TensorInfo): Tenso
 }
 
 /** The fused activations other than ReLU (which the epilogue applied). */
-function activate(backend: RocmBackend, y: TensorInfo, o: ForwardOptions, reluDone: boolean): TensorInfo {
+function activate(
+  backend: RocmBackend,
+  y: TensorInfo,
+  o: ForwardOptions,
+  reluDone: boolean,
+  info: Conv2DInfo,
+): TensorInfo {
   switch (o.activation ?? 'linear') {
     case 'linear':
       return y;
@@ -213,7 +225,7 @@ function activate(backend: RocmBackend, y: TensorInfo, o: ForwardOptions, reluDo
       return replace(backend, y, unary(backend, 'LeakyRelu', y, 'float32', o.leakyreluAlpha ?? 0.2));
     case 'prelu':
       if (!o.preluWeights) throw new Error('prelu activation needs preluActivationWeights');
-      return replace(backend, y, binary(backend, 'Prelu', y, o.preluWeights, 'float32'));
+      return replace(backend, y, binary(backend, 'Prelu', y, channelwise(o.preluWeights, info), 'float32'));
     default:
       throw new Error(`unknown fused activation '${String(o.activation)}'`);
   }
