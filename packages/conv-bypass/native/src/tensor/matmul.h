@@ -41,6 +41,18 @@ struct MatMulArgs {
 // store the running sum into an Int32Array (ToInt32) after each block.
 constexpr int64_t kCpuBlock = 48;
 
+// a·b rounded to double and never fused with the add that follows: JavaScript rounds the product, and
+// an FMA (nvcc and hipcc contract by default; g++ with -ffp-contract=fast on FMA targets) would keep it
+// exact — a different int32 result once products pass 2^53.
+RP_HD inline double unfusedProduct(double a, double b) {
+#if defined(__CUDA_ARCH__) || defined(__HIP_DEVICE_COMPILE__)
+  return __dmul_rn(a, b);
+#else
+  volatile double p = a * b;  // a store the compiler may not fold into an FMA
+  return p;
+#endif
+}
+
 // One output element's Σ_k a[k·sa] · b[k·sb]. float32: in float, k in order (the tiled GPU kernel adds
 // in another order: a rounding difference only). int32: exactly tfjs-backend-cpu's result — each block
 // of 48 terms summed in double, the running sum wrapped with ToInt32 after each block.
@@ -58,7 +70,7 @@ RP_HD inline int32_t dotProduct<int32_t>(const int32_t* a, int64_t sa, const int
   for (int64_t k0 = 0; k0 < K; k0 += kCpuBlock) {
     const int64_t k1 = k0 + kCpuBlock < K ? k0 + kCpuBlock : K;
     double s = 0.0;
-    for (int64_t k = k0; k < k1; ++k) s += static_cast<double>(a[k * sa]) * static_cast<double>(b[k * sb]);
+    for (int64_t k = k0; k < k1; ++k) s += unfusedProduct(static_cast<double>(a[k * sa]), static_cast<double>(b[k * sb]));
     acc = toInt32(static_cast<double>(acc) + s);
   }
   return acc;
@@ -91,6 +103,9 @@ Status matmul(const MatMulArgs& a);
 
 namespace gpu {
 Status matmul(const MatMulArgs& a);
+// Forces the GPU path, for measuring (tools/matmul_harness): config indexes the tile table, -1 restores
+// the cost model, -2 forces the direct kernel; splits > 0 forces the split-K factor.
+void setMatMulTileOverride(int config, int splits);
 }  // namespace gpu
 
 }  // namespace tensor

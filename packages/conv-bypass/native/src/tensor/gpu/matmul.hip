@@ -213,29 +213,40 @@ struct MatMulProblem {
 // ---------------------------------------------------------------------------------------------
 // Tiles (GEMM view: BM along the output columns, BN along the rows). Few on purpose (each is one
 // igemm_kernel instantiation, compiled for every target):
-//   0  128×128, 8×8 per thread, 256 threads, 2 blocks/SM: the conv kernels' large tile (same inner
-//      loop: 64 FMA per 4 shared float4 reads), for large GEMMs.
-//   1  64×64, 8×4 per thread, 128 threads: medium GEMMs (≈ 256–1024 per side) that give the 128-tile too
-//      few blocks to fill the GPU.
-//   2  32×32, 4×4 per thread, 64 threads: small GEMMs; many blocks, lowest per-FMA efficiency.
-//   3  16×128, 4×8 per thread, 64 threads: few output columns (N ≤ 16: a dense layer's 10 classes,
+//   0  128×128, BK 16, 8×8 per thread, 256 threads, 2 blocks/SM: the conv kernels' large tile (same inner
+//      loop: 64 FMA per 4 shared float4 reads) with twice the k per stage — half the barriers and
+//      64-byte instead of 32-byte row segments for k-contiguous operands. On an H200 it ran 7–8 % faster
+//      than BK 8 (4096³: 3.50 vs 3.79 ms, 39 TFLOP/s; 2048³: 0.47 vs 0.51 ms; the conv forward kernel's
+//      128×128 BK 8 on the same GEMM as a 1×1 convolution: 0.51 ms).
+//   1  64×128, BK 16, 4×8 per thread, 256 threads: ≤ 64 output columns over many rows — the conv-as-GEMM
+//      of NHWC layers (rows = batch·pixels), a dense layer's 64 units over a big batch.
+//   2  128×64, 8×4 per thread, 256 threads: many columns, ≤ 64 rows; the conv forward kernel's 128×64.
+//   3  32×32, 4×4 per thread, 64 threads: small GEMMs; many blocks, lowest per-FMA efficiency (but the
+//      fastest where a big tile leaves SMs with one block and no overlap, e.g. K = 64–128).
+//   4  16×128, 4×8 per thread, 64 threads: few output columns (N ≤ 16: a dense layer's 10 classes,
 //      batch 32–256 rows), where a wide tile would compute mostly padding.
-//   4  128×16, 8×4 per thread, 64 threads: few output rows (M ≤ 16: batch-1 inference, vector × matrix).
-// Efficiencies (relative FMA rate of the inner loop: FMAs per shared-memory read, and per global load
-// of the loaders) and blocks/SM (register-limited occupancy) are estimates from the tile shapes, not yet
-// measured: ROCM_PATCH_MATMUL_TILE=config[,splits] (or =direct) forces a choice, so a sweep on the GPU
-// machine can calibrate them as conv_harness tune did for the convolutions (gpu/NOTES.md).
-using T128x128 = kern::Tile<128, 128, 8, 8, 8, 2>;
-using T64x64 = kern::Tile<64, 64, 8, 8, 4, 2>;
+//   5  128×16, 8×4 per thread, 64 threads: few output rows (M ≤ 16: batch-1 inference, vector × matrix).
+// Efficiencies (relative FMA rate of the inner loop: FMAs per shared-memory read, and per global load of
+// the loaders) and blocks/SM (register-limited occupancy at the ptxas counts for sm_90: 128, 111, 109,
+// 91, 121, 121 registers, no spills) are estimates; the rate also scales with the warps an SM holds
+// (warps field), which is what makes 64-thread blocks slow when only one or two fit the grid — measured
+// on an H200 with tools/matmul_harness `time tune` (32×32 at one block per SM: ~10 FMA/clk per SM). With
+// these, the model's pick was within 10 % of the best forced configuration on 14 of 17 shapes (dense
+// layers, squares 256–4096, split-K, batched); the worst were square 256 (1.25×) and NHWC 1×1-conv
+// GEMMs with K = 64–128 (1.16–1.24×, where 32×32 wins). ROCM_PATCH_MATMUL_TILE=config[,splits] (or
+// =direct) forces a choice, for such sweeps.
+using T128x128 = kern::Tile<128, 128, 16, 8, 8, 2>;
+using T64x128 = kern::Tile<64, 128, 16, 4, 8, 2>;
+using T128x64 = kern::Tile<128, 64, 8, 8, 4, 2>;
 using T32x32 = kern::Tile<32, 32, 8, 4, 4>;
 using T16x128 = kern::Tile<16, 128, 8, 4, 8>;
 using T128x16 = kern::Tile<128, 16, 8, 8, 4>;
 
 const TileCandidate kTiles[] = {
-    {128, 128, 8, 1.00, 2}, {64, 64, 8, 0.80, 4}, {32, 32, 8, 0.45, 8}, {16, 128, 8, 0.55, 8}, {128, 16, 8, 0.55, 8},
+    {128, 128, 16, 1.00, 2, 8}, {64, 128, 16, 0.85, 2, 8}, {128, 64, 8, 0.85, 2, 8},
+    {32, 32, 8, 0.45, 8, 2},    {16, 128, 8, 0.55, 8, 2},  {128, 16, 8, 0.55, 8, 2},
 };
 constexpr int kTileCount = sizeof(kTiles) / sizeof(kTiles[0]);
-constexpr int kBK = 8;  // every tile's BK (kchunk is a multiple of it)
 
 // Split-K: up to 256 slices (tall-skinny K: a dense layer's weight gradient, K = batch·pixels of a
 // conv-as-GEMM), workspace ≤ the conv kernels' 48 MB.
@@ -252,9 +263,10 @@ hipError_t launchTile(const MatMulProblem& p, int zdim, float* ws) {
 hipError_t launchConfig(int config, const MatMulProblem& p, int zdim, float* ws) {
   switch (config) {
     case 0: return launchTile<T128x128>(p, zdim, ws);
-    case 1: return launchTile<T64x64>(p, zdim, ws);
-    case 2: return launchTile<T32x32>(p, zdim, ws);
-    case 3: return launchTile<T16x128>(p, zdim, ws);
+    case 1: return launchTile<T64x128>(p, zdim, ws);
+    case 2: return launchTile<T128x64>(p, zdim, ws);
+    case 3: return launchTile<T32x32>(p, zdim, ws);
+    case 4: return launchTile<T16x128>(p, zdim, ws);
     default: return launchTile<T128x16>(p, zdim, ws);
   }
 }
@@ -277,34 +289,39 @@ __global__ void __launch_bounds__(kBlock) direct_kernel(MatMulArgs a, int64_t to
   }
 }
 
-// Products of at most this many multiply-adds (and K at most kDirectMaxK, so no thread runs a long
-// serial chain) take the direct kernel: they are launch-bound (a few µs whatever the kernel), and one
-// launch without workspace beats a tile grid that is mostly padding plus a split-K reduce.
-constexpr double kDirectWork = 32768;
+// The direct kernel takes products of at most kDirectWork multiply-adds with K ≤ kDirectMaxK (launch-
+// bound whatever runs them: one launch, no workspace, no tile padding), and any product with
+// K ≤ kDirectSmallK (a tile would stage one or two k slices through shared memory for nothing; each
+// thread's few loads hit L1). Measured on an H200: dense 128×1600 with K = 10: 10.5 µs direct, 12.7 µs
+// for the best tile; dense 32×10 with K = 64: 12.4 µs, 14.5 µs.
+constexpr double kDirectWork = 65536;
 constexpr int64_t kDirectMaxK = 256;
+constexpr int64_t kDirectSmallK = 16;
 
-// What ROCM_PATCH_MATMUL_TILE forces (for measuring): "direct", or "config[,splits]".
+// A forced choice, for measuring: from ROCM_PATCH_MATMUL_TILE ("direct", or "config[,splits]") at first
+// use, or from setMatMulTileOverride (the harness).
 struct Forced {
   bool direct = false;
   int config = -1;
   int splits = 0;
 };
-const Forced& forced() {
-  static const Forced f = [] {
-    Forced r;
-    const char* s = std::getenv("ROCM_PATCH_MATMUL_TILE");
-    if (s == nullptr || *s == 0) return r;
-    if (std::strcmp(s, "direct") == 0) {
-      r.direct = true;
-      return r;
-    }
-    int c = -1, sp = 0;
-    if (std::sscanf(s, "%d,%d", &c, &sp) >= 1 && c >= 0 && c < kTileCount) {
-      r.config = c;
-      r.splits = sp > 0 ? std::min(sp, kMaxSplits) : 0;
-    }
+Forced fromEnvironment() {
+  Forced r;
+  const char* s = std::getenv("ROCM_PATCH_MATMUL_TILE");
+  if (s == nullptr || *s == 0) return r;
+  if (std::strcmp(s, "direct") == 0) {
+    r.direct = true;
     return r;
-  }();
+  }
+  int c = -1, sp = 0;
+  if (std::sscanf(s, "%d,%d", &c, &sp) >= 1 && c >= 0 && c < kTileCount) {
+    r.config = c;
+    r.splits = sp > 0 ? std::min(sp, kMaxSplits) : 0;
+  }
+  return r;
+}
+Forced& forced() {
+  static Forced f = fromEnvironment();
   return f;
 }
 
@@ -315,7 +332,7 @@ bool useDirect(const MatMulArgs& a) {
   if (forced().config >= 0) return false;
   const double work = static_cast<double>(a.batch) * static_cast<double>(a.M) * static_cast<double>(a.N) *
                       static_cast<double>(a.K);
-  return work <= kDirectWork && a.K <= kDirectMaxK;
+  return (work <= kDirectWork && a.K <= kDirectMaxK) || a.K <= kDirectSmallK;
 }
 
 Status launchDirect(const MatMulArgs& a, int64_t total) {
@@ -388,13 +405,14 @@ Status launchTiled(const MatMulArgs& a) {
   TileChoice ch = ::rocm_patch::gpu::chooseTiles(cands, count, p.M, p.N, p.K, a.batch, kMaxSplits,
                                                  ::rocm_patch::gpu::kMaxSplitWorkspace);
   int config = index[ch.config];
-  const Forced& f = forced();
+  const Forced f = forced();
   if (f.config >= 0) {
     for (int c = 0; c < count; ++c)
       if (index[c] == f.config) config = f.config;
     if (f.splits > 0) ch.splits = f.splits;
   }
-  p.kchunk = static_cast<int>(((a.K + ch.splits - 1) / ch.splits + kBK - 1) / kBK * kBK);
+  const int bk = kTiles[config].BK;  // kchunk: a multiple of the tile's BK
+  p.kchunk = static_cast<int>(((a.K + ch.splits - 1) / ch.splits + bk - 1) / bk * bk);
   int splits = static_cast<int>((a.K + p.kchunk - 1) / p.kchunk);
 
   // Batch entries per launch: grid z = entries · splits ≤ 65535.
@@ -432,6 +450,13 @@ Status launchTiled(const MatMulArgs& a) {
 }
 
 }  // namespace
+
+void setMatMulTileOverride(int config, int splits) {
+  Forced& f = forced();
+  f.direct = config == -2;
+  f.config = config >= 0 && config < kTileCount ? config : -1;
+  f.splits = splits > 0 ? std::min(splits, kMaxSplits) : 0;
+}
 
 Status matmul(const MatMulArgs& a) {
   const int64_t total = a.batch * a.M * a.N;
