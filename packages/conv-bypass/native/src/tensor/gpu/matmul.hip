@@ -17,12 +17,14 @@
 // thread one k row of the tile and PER columns LANES apart (LANES = threads / BK), and decides per
 // operand which index consecutive lanes walk: along the columns when they are contiguous (si = 1: a warp
 // reads 32 consecutive floats of one row, or 4 rows × 8 on 64-thread tiles), along k when k is
-// contiguous (sk = 1, i.e. the transposed layouts: 8 lanes read 8 consecutive floats = one 32-byte
-// sector of each of 4 columns per warp). So each of the four transpose combinations reads whole
+// contiguous (sk = 1, i.e. the transposed layouts: BK lanes read BK consecutive floats — one 32-byte
+// sector per column with BK 8, two with BK 16). So each of the four transpose combinations reads whole
 // sectors; nothing is gathered at a stride. The shared-memory store of the along-k layout is a
-// transpose: rows of BM + 4 floats put the 8 k rows on distinct banks (4·k + column mod 32), conflict
-// free. (Not done: float4 global loads for the contiguous-column case — the conv loaders do not use
-// them either; worth measuring for K-major shapes.)
+// transpose: rows of BM + 4 floats put k rows 4 banks apart (4·k + column mod 32): conflict free for
+// BK 8, 2-way for BK 16 (once per stage, off the FMA loop). What this costs against whole 128-byte lines
+// was measured (gpu/NOTES.md, MatMul): k-contiguous big operands (NHWC rows) run 1.1–1.4× the conv
+// kernel's time on the same GEMM at K = 64–128; m-contiguous ones match or beat it. (Not done: float4
+// global loads, BK 32 stages for k-contiguous operands.)
 //
 // Index width. GEMM extents, k and tile coordinates are int (the launcher checks M, N, K ≤ 2^31 − 256,
 // else the 64-bit direct kernel runs); every memory offset is 64-bit: a per-block base
