@@ -1,6 +1,7 @@
 // Every kernel the 'rocm' backend runs on the device, one file each (kernels/). Kernels not listed here
 // take the host path (register.ts registers tfjs-backend-cpu's for them, counted).
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { _fusedMatMulConfig } from './kernels/_FusedMatMul.js';
 import { absConfig } from './kernels/Abs.js';
 import { acosConfig } from './kernels/Acos.js';
 import { acoshConfig } from './kernels/Acosh.js';
@@ -15,6 +16,7 @@ import { asinhConfig } from './kernels/Asinh.js';
 import { atanConfig } from './kernels/Atan.js';
 import { atan2Config } from './kernels/Atan2.js';
 import { atanhConfig } from './kernels/Atanh.js';
+import { batchMatMulConfig } from './kernels/BatchMatMul.js';
 import { batchToSpaceNDConfig } from './kernels/BatchToSpaceND.js';
 import { bitwiseAndConfig } from './kernels/BitwiseAnd.js';
 import { castConfig } from './kernels/Cast.js';
@@ -110,6 +112,7 @@ import { unpackConfig } from './kernels/Unpack.js';
 import { zerosLikeConfig } from './kernels/ZerosLike.js';
 
 export const KERNEL_CONFIGS: KernelConfig[] = [
+  _fusedMatMulConfig,
   absConfig,
   acosConfig,
   acoshConfig,
@@ -124,6 +127,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   atanConfig,
   atan2Config,
   atanhConfig,
+  batchMatMulConfig,
   batchToSpaceNDConfig,
   bitwiseAndConfig,
   castConfig,

@@ -81,6 +81,8 @@ export interface DeviceAddon {
   /** The op names of each family, in code order. */
   elementwiseOps(): { unary: string[]; binary: string[] };
   reduceOps(): { reduce: string[]; scan: string[] };
+  /** The fused activations ('linear', 'relu', ... as TF.js names them), in code order. */
+  activationNames(): string[];
 
   // ---- kernels (native/src/tensor/bindings_*.cc); args = the Float64Array given to init() ----
   /** y[i] = op(x[i]) for i < n; p0, p1: the op's attributes. */
@@ -194,6 +196,22 @@ export interface DeviceAddon {
     inner: number,
     exclusive: boolean,
     reverse: boolean,
+  /**
+   * y[b][i][j] = activation(Σ_k a[b][i][k]·b[b][k][j] + bias[b][i][j]) for b < batch, i < M, j < N (y
+   * contiguous); bias and prelu are -1 when absent. args: batch, M, N, K, then (batch, batch stride,
+   * row stride, column stride) of a (M × K), b (K × N), bias and prelu (M × N); a view's batch index is
+   * b mod its batch count, strides are 0 where it broadcasts.
+   */
+  matmul(
+    nameId: number,
+    dtype: DeviceDType,
+    a: number,
+    b: number,
+    bias: number,
+    prelu: number,
+    y: number,
+    activation: number,
+    alpha: number,
   ): void;
 }
 

@@ -480,6 +480,7 @@ void RegisterBindings(Napi::Env env, Napi::Object exports) {
   tensor::RegisterOptimizer(env, d);
   tensor::RegisterMovement(env, d);
   tensor::RegisterReduce(env, d);
+  tensor::RegisterMatMul(env, d);
   exports.Set("device", d);
 }
 

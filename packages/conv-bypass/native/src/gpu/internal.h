@@ -43,6 +43,10 @@ struct TileCandidate {
   int BM, BN, BK;
   double efficiency;  // relative FMA throughput of the tile's inner loop
   int blocksPerSM;    // occupancy at its register/shared-memory use
+  // Warps per block, or 0: with it, the rate scales with the warps an SM holds (full from 16 warps on),
+  // which ranks small blocks (2 warps) fairly; 0 keeps the convolutions' calibrated rule (0.6 with a
+  // single resident block, else 1).
+  int warps = 0;
 };
 TileChoice chooseTiles(const TileCandidate* cands, int count, long long M, long long N, long long Kt,
                        long long batches, int maxSplits, size_t maxWorkspaceBytes);

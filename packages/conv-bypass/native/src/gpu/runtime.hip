@@ -251,7 +251,9 @@ TileChoice chooseTiles(const TileCandidate* cands, int count, long long M, long 
       const long long blocks = ((M + t.BM - 1) / t.BM) * ((N + t.BN - 1) / t.BN) * batches * s;
       const long long perSM = (blocks + sms - 1) / sms;
       const long long resident = std::min<long long>(perSM, t.blocksPerSM);
-      const double rate = 128.0 * t.efficiency * (resident >= 2 ? 1.0 : 0.6);
+      const double occupancy = t.warps > 0 ? std::min(1.0, static_cast<double>(resident * t.warps) / 16.0)
+                                           : (resident >= 2 ? 1.0 : 0.6);
+      const double rate = 128.0 * t.efficiency * occupancy;
       const double work = static_cast<double>(t.BM) * t.BN * static_cast<double>(std::max<long long>(kPer, t.BK));
       double cost = static_cast<double>(perSM) * work / rate + 3000.0;
       if (s > 1) cost += wsBytes * 2.0 / 1700.0 + 5000.0;

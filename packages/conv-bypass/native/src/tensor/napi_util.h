@@ -78,6 +78,7 @@ void RegisterElementwise(Napi::Env env, Napi::Object target);
 void RegisterOptimizer(Napi::Env env, Napi::Object target);
 void RegisterMovement(Napi::Env env, Napi::Object target);
 void RegisterReduce(Napi::Env env, Napi::Object target);
+void RegisterMatMul(Napi::Env env, Napi::Object target);
 
 }  // namespace tensor
 }  // namespace rocm_patch
