@@ -196,6 +196,7 @@ export interface DeviceAddon {
     inner: number,
     exclusive: boolean,
     reverse: boolean,
+  ): void;
   /**
    * y[b][i][j] = activation(Σ_k a[b][i][k]·b[b][k][j] + bias[b][i][j]) for b < batch, i < M, j < N (y
    * contiguous); bias and prelu are -1 when absent. args: batch, M, N, K, then (batch, batch stride,
