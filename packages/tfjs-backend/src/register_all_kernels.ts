@@ -11,6 +11,10 @@ import { asinhConfig } from './kernels/Asinh.js';
 import { atanConfig } from './kernels/Atan.js';
 import { atan2Config } from './kernels/Atan2.js';
 import { atanhConfig } from './kernels/Atanh.js';
+import { avgPoolConfig } from './kernels/AvgPool.js';
+import { avgPool3DConfig } from './kernels/AvgPool3D.js';
+import { avgPool3DGradConfig } from './kernels/AvgPool3DGrad.js';
+import { avgPoolGradConfig } from './kernels/AvgPoolGrad.js';
 import { bitwiseAndConfig } from './kernels/BitwiseAnd.js';
 import { castConfig } from './kernels/Cast.js';
 import { ceilConfig } from './kernels/Ceil.js';
@@ -27,6 +31,7 @@ import { expm1Config } from './kernels/Expm1.js';
 import { fillConfig } from './kernels/Fill.js';
 import { floorConfig } from './kernels/Floor.js';
 import { floorDivConfig } from './kernels/FloorDiv.js';
+import { fusedBatchNormConfig } from './kernels/FusedBatchNorm.js';
 import { greaterConfig } from './kernels/Greater.js';
 import { greaterEqualConfig } from './kernels/GreaterEqual.js';
 import { identityConfig } from './kernels/Identity.js';
@@ -41,7 +46,14 @@ import { log1pConfig } from './kernels/Log1p.js';
 import { logicalAndConfig } from './kernels/LogicalAnd.js';
 import { logicalNotConfig } from './kernels/LogicalNot.js';
 import { logicalOrConfig } from './kernels/LogicalOr.js';
+import { lrnConfig } from './kernels/LRN.js';
+import { lrnGradConfig } from './kernels/LRNGrad.js';
 import { maximumConfig } from './kernels/Maximum.js';
+import { maxPoolConfig } from './kernels/MaxPool.js';
+import { maxPool3DConfig } from './kernels/MaxPool3D.js';
+import { maxPool3DGradConfig } from './kernels/MaxPool3DGrad.js';
+import { maxPoolGradConfig } from './kernels/MaxPoolGrad.js';
+import { maxPoolWithArgmaxConfig } from './kernels/MaxPoolWithArgmax.js';
 import { minimumConfig } from './kernels/Minimum.js';
 import { modConfig } from './kernels/Mod.js';
 import { multiplyConfig } from './kernels/Multiply.js';
@@ -55,6 +67,10 @@ import { reciprocalConfig } from './kernels/Reciprocal.js';
 import { reluConfig } from './kernels/Relu.js';
 import { relu6Config } from './kernels/Relu6.js';
 import { reshapeConfig } from './kernels/Reshape.js';
+import { resizeBilinearConfig } from './kernels/ResizeBilinear.js';
+import { resizeBilinearGradConfig } from './kernels/ResizeBilinearGrad.js';
+import { resizeNearestNeighborConfig } from './kernels/ResizeNearestNeighbor.js';
+import { resizeNearestNeighborGradConfig } from './kernels/ResizeNearestNeighborGrad.js';
 import { roundConfig } from './kernels/Round.js';
 import { rsqrtConfig } from './kernels/Rsqrt.js';
 import { selectConfig } from './kernels/Select.js';
@@ -63,6 +79,7 @@ import { sigmoidConfig } from './kernels/Sigmoid.js';
 import { signConfig } from './kernels/Sign.js';
 import { sinConfig } from './kernels/Sin.js';
 import { sinhConfig } from './kernels/Sinh.js';
+import { softmaxConfig } from './kernels/Softmax.js';
 import { softplusConfig } from './kernels/Softplus.js';
 import { sqrtConfig } from './kernels/Sqrt.js';
 import { squareConfig } from './kernels/Square.js';
@@ -84,6 +101,10 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   atanConfig,
   atan2Config,
   atanhConfig,
+  avgPoolConfig,
+  avgPool3DConfig,
+  avgPool3DGradConfig,
+  avgPoolGradConfig,
   bitwiseAndConfig,
   castConfig,
   ceilConfig,
@@ -100,6 +121,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   fillConfig,
   floorConfig,
   floorDivConfig,
+  fusedBatchNormConfig,
   greaterConfig,
   greaterEqualConfig,
   identityConfig,
@@ -114,7 +136,14 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   logicalAndConfig,
   logicalNotConfig,
   logicalOrConfig,
+  lrnConfig,
+  lrnGradConfig,
   maximumConfig,
+  maxPoolConfig,
+  maxPool3DConfig,
+  maxPool3DGradConfig,
+  maxPoolGradConfig,
+  maxPoolWithArgmaxConfig,
   minimumConfig,
   modConfig,
   multiplyConfig,
@@ -128,6 +157,10 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   reluConfig,
   relu6Config,
   reshapeConfig,
+  resizeBilinearConfig,
+  resizeBilinearGradConfig,
+  resizeNearestNeighborConfig,
+  resizeNearestNeighborGradConfig,
   roundConfig,
   rsqrtConfig,
   selectConfig,
@@ -136,6 +169,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   signConfig,
   sinConfig,
   sinhConfig,
+  softmaxConfig,
   softplusConfig,
   sqrtConfig,
   squareConfig,
