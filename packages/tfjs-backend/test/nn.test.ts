@@ -297,6 +297,28 @@ describe('batchNorm matches tfjs-backend-cpu', () => {
     });
   });
 
+  it('parameters of different lengths, each cycled on its own', async () => {
+    await expectSameAsCpu(() => {
+      const x = tf.tensor4d(xv, X);
+      return [
+        tf.batchNorm(
+          x,
+          tf.tensor1d([0.5]),
+          tf.tensor1d(p(96, 5, 0.1, 2)),
+          tf.tensor1d([0.25]),
+          tf.tensor1d(p(97, 5)),
+        ),
+        tf.batchNorm(
+          x,
+          tf.tensor2d(p(98, 20), [4, 5]),
+          tf.tensor2d([1.5], [1, 1]),
+          undefined,
+          tf.tensor2d(p(99, 5), [1, 5]),
+        ),
+      ];
+    });
+  });
+
   it("cpu's rank checks, with its message", async () => {
     await tf.setBackend('rocm');
     expect(() =>
@@ -521,6 +543,34 @@ describe('LRN matches tfjs-backend-cpu', () => {
         tf.localResponseNormalization(t as tf.Tensor4D, k.radius, k.bias, k.alpha, k.beta);
       return [f(x), tf.grad(f)(x, dy)];
     });
+  });
+});
+
+describe('edge cases', () => {
+  it('empty tensors', async () => {
+    await expectSameAsCpu(() => [
+      tf.batchNorm(tf.zeros([0, 2, 2, 3]), tf.ones([3]), tf.ones([3])),
+      tf.image.resizeBilinear(tf.zeros([0, 4, 4, 2]) as tf.Tensor4D, [3, 3]),
+      tf.image.resizeNearestNeighbor(tf.ones([1, 4, 4, 2]) as tf.Tensor4D, [0, 3]),
+      tf.localResponseNormalization(tf.zeros([1, 0, 2, 3]) as tf.Tensor4D),
+      tf.maxPool3d(tf.zeros([0, 2, 2, 2, 1]) as tf.Tensor5D, 1, 1, 'valid'),
+    ]);
+  });
+
+  it('arguments the device kernels do not take run on the host path, counted, with cpu’s result', async () => {
+    await tf.setBackend('rocm');
+    resetBackendReport();
+    await expectSameAsCpu(
+      () => [
+        // int32 max pooling (the device pools compute on float32)
+        tf.maxPool(tf.tensor4d([1, 5, -3, 7, 2, 2, 9, 0], [1, 2, 2, 2], 'int32'), 2, 1, 'valid'),
+        // an empty image resized to a non-empty one
+        tf.image.resizeBilinear(tf.zeros([1, 0, 2, 1]) as tf.Tensor4D, [2, 2]),
+      ],
+      { allowHostPath: true },
+    );
+    const r = getBackendReport();
+    expect(r.hostPathReasons).toMatchObject({ MaxPool: 'int32 input', ResizeBilinear: 'empty source image' });
   });
 });
 
