@@ -1,7 +1,8 @@
 // GPU FusedBatchNorm, LRN / LRNGrad (one thread per element, grid-stride, the shared per-element
-// functions of ops/norm.h) and Softmax: one launch, a wave per row (a block per row for long rows). Each
-// row's maximum, then Σ exp(x − max), then exp(x − max) / Σ; each lane accumulates its strided share in
-// a fixed order and the wave/block combines shares in a fixed butterfly, so results are deterministic.
+// functions of ops/norm.h) and Softmax: one launch, a group of lanes per short row (several rows per
+// wave), a 1024-thread block per long row. Each row's maximum, then Σ exp(x − max), then exp(x − max) /
+// Σ; each lane accumulates its strided share in a fixed order and the group/block combines shares in a
+// fixed butterfly, so results are deterministic.
 #include "tensor/gpu/each.h"
 #include "tensor/nn.h"
 
@@ -35,15 +36,44 @@ struct LrnGradFn {
   __device__ void operator()(Index i) const { dx[i] = lrnGradAt<Index>(p, x, y, dy, i); }
 };
 
-// op over a row's values held by the threads of its group: the wave, or (kBlockPerRow) the whole block,
-// whose waves meet in `scratch` and are combined in wave order.
-template <bool kBlockPerRow, class Op>
-__device__ inline float groupReduce(float v, Op op, float* scratch) {
+// Short rows (≤ kGroupRowLimit): a group of `width` lanes per row — the row length rounded up to a power
+// of two, at most a wave — so a wave takes several rows at once. The reductions are xor butterflies
+// inside each group. Every lane of a wave runs the same iterations (rows are handed out per wave, and
+// lanes past the last row compute on nothing), so the shuffles always see the whole wave.
+__global__ void __launch_bounds__(kBlock) softmax_rows_kernel(const float* __restrict__ x, float* __restrict__ y,
+                                                              int64_t rows, int64_t cols) {
+  int width = 1;
+  while (width < cols && width < RP_WAVE) width *= 2;
+  const int lane = threadIdx.x % RP_WAVE;
+  const int groupLane = lane % width;
+  const int64_t rowsPerWave = RP_WAVE / width;
+  const int64_t wavesPerBlock = kBlock / RP_WAVE;
+  const int64_t wave = static_cast<int64_t>(blockIdx.x) * wavesPerBlock + threadIdx.x / RP_WAVE;
+  const int64_t step = static_cast<int64_t>(gridDim.x) * wavesPerBlock * rowsPerWave;
+  for (int64_t first = wave * rowsPerWave; first < rows; first += step) {
+    const int64_t row = first + lane / width;
+    const int64_t n = row < rows ? cols : 0;  // lanes past the last row reduce nothing
+    const float* xr = x + (row < rows ? row : 0) * cols;
+    float m = -INFINITY;
+    for (int64_t j = groupLane; j < n; j += width) m = nanMax(m, xr[j]);
+    for (int k = width / 2; k > 0; k >>= 1) m = nanMax(m, waveXor(m, k));
+    float s = 0.f;
+    for (int64_t j = groupLane; j < n; j += width) s += expf(xr[j] - m);
+    for (int k = width / 2; k > 0; k >>= 1) s += waveXor(s, k);
+    float* yr = y + (row < rows ? row : 0) * cols;
+    for (int64_t j = groupLane; j < n; j += width) yr[j] = expf(xr[j] - m) / s;
+  }
+}
+
+// Long rows: a block of kRowBlock threads per row; the waves' shares meet in shared memory and are
+// combined in wave order. The row loop is uniform across the block (barriers see every thread).
+constexpr unsigned kRowBlock = 1024;
+
+template <class Op>
+__device__ inline float blockReduce(float v, Op op, float* scratch) {
   v = waveReduce(v, op);
-  if (!kBlockPerRow) return v;
-  constexpr int kWaves = kBlock / RP_WAVE;
-  const int wave = threadIdx.x / RP_WAVE;
-  if (threadIdx.x % RP_WAVE == 0) scratch[wave] = v;
+  constexpr int kWaves = kRowBlock / RP_WAVE;
+  if (threadIdx.x % RP_WAVE == 0) scratch[threadIdx.x / RP_WAVE] = v;
   __syncthreads();
   float r = scratch[0];
   for (int w = 1; w < kWaves; ++w) r = op(r, scratch[w]);
@@ -51,32 +81,24 @@ __device__ inline float groupReduce(float v, Op op, float* scratch) {
   return r;
 }
 
-// Rows are taken by groups of threads (a wave, or the whole block); the row loop is uniform across each
-// group, so the group's shuffles and barriers see all its threads.
-template <bool kBlockPerRow>
-__global__ void __launch_bounds__(kBlock) softmax_kernel(const float* __restrict__ x, float* __restrict__ y,
-                                                         int64_t rows, int64_t cols) {
-  constexpr int kThreads = kBlockPerRow ? static_cast<int>(kBlock) : RP_WAVE;
-  constexpr int kGroups = kBlock / kThreads;
-  __shared__ float scratch[kBlock / RP_WAVE];
-  const int lane = threadIdx.x % kThreads;
-  const int group = threadIdx.x / kThreads;
-  for (int64_t row = static_cast<int64_t>(blockIdx.x) * kGroups + group; row < rows;
-       row += static_cast<int64_t>(gridDim.x) * kGroups) {
+__global__ void __launch_bounds__(kRowBlock) softmax_block_kernel(const float* __restrict__ x, float* __restrict__ y,
+                                                                  int64_t rows, int64_t cols) {
+  __shared__ float scratch[kRowBlock / RP_WAVE];
+  for (int64_t row = blockIdx.x; row < rows; row += gridDim.x) {
     const float* xr = x + row * cols;
     float* yr = y + row * cols;
     float m = -INFINITY;
-    for (int64_t j = lane; j < cols; j += kThreads) m = nanMax(m, xr[j]);
-    m = groupReduce<kBlockPerRow>(m, MaxOp{}, scratch);
+    for (int64_t j = threadIdx.x; j < cols; j += kRowBlock) m = nanMax(m, xr[j]);
+    m = blockReduce(m, MaxOp{}, scratch);
     float s = 0.f;
-    for (int64_t j = lane; j < cols; j += kThreads) s += expf(xr[j] - m);
-    s = groupReduce<kBlockPerRow>(s, SumOp{}, scratch);
-    for (int64_t j = lane; j < cols; j += kThreads) yr[j] = expf(xr[j] - m) / s;
+    for (int64_t j = threadIdx.x; j < cols; j += kRowBlock) s += expf(xr[j] - m);
+    s = blockReduce(s, SumOp{}, scratch);
+    for (int64_t j = threadIdx.x; j < cols; j += kRowBlock) yr[j] = expf(xr[j] - m) / s;
   }
 }
 
-// Rows longer than this take a block each; shorter ones a wave each.
-constexpr int64_t kWaveRowLimit = 1024;
+// Rows longer than this take a block each.
+constexpr int64_t kGroupRowLimit = 1024;
 
 }  // namespace
 
@@ -117,13 +139,15 @@ Status lrnGrad(const LrnArgs& a) {
 
 Status softmax(const SoftmaxArgs& a) {
   if (a.rows == 0 || a.cols == 0) return Status{};
-  if (a.cols > kWaveRowLimit) {
-    RP_LAUNCH(softmax_kernel<true>, dim3(blocksFor(a.rows, 1)), dim3(kBlock), 0, 0, a.x, a.y, a.rows, a.cols);
+  if (a.cols > kGroupRowLimit) {
+    RP_LAUNCH(softmax_block_kernel, dim3(blocksFor(a.rows, 1)), dim3(kRowBlock), 0, 0, a.x, a.y, a.rows, a.cols);
   } else {
-    // The host does not know the device's wave width: size the grid for waves of 32 (grid-stride covers
-    // the rest on wave64 devices).
-    RP_LAUNCH(softmax_kernel<false>, dim3(blocksFor(a.rows, kBlock / 32)), dim3(kBlock), 0, 0, a.x, a.y, a.rows,
-              a.cols);
+    // Rows per block, for the grid's size only: the host does not know the device's wave width (the
+    // kernel's grid-stride loop covers whatever this leaves).
+    int64_t width = 1;
+    while (width < a.cols && width < 32) width *= 2;
+    RP_LAUNCH(softmax_rows_kernel, dim3(blocksFor(a.rows, static_cast<unsigned>(kBlock / width))), dim3(kBlock), 0, 0,
+              a.x, a.y, a.rows, a.cols);
   }
   return launchStatus("softmax");
 }

@@ -93,19 +93,30 @@ RP_HD inline bool outputOf(Index num, Index stride, Index out, Index& o) {
   return o * stride == num && o < out;
 }
 
-// The first tap of a gradient loop and its step: with dilation 1 the valid taps are exactly those on the
-// stride grid, so the loop steps by the stride; otherwise it walks the dilation grid and tests each.
+// The taps of a gradient loop along one axis. With dilation 1 the valid taps are exactly those on the
+// stride grid: the loop starts at the first of them and steps by the stride, its outputs o0, o0 + 1, ...
+// (no division per tap). Otherwise it walks the dilation grid and tests each tap with outputOf.
 template <class Index>
-RP_HD inline void gradTaps(Index base, Index stride, Index dilation, Index& first, Index& step) {
-  if (dilation != 1) {
-    first = 0;
-    step = dilation;
-    return;
-  }
+struct Taps {
+  Index first, step, o0;
+  bool onGrid;
+};
+
+template <class Index>
+RP_HD inline Taps<Index> gradTaps(Index base, Index stride, Index dilation) {
+  if (dilation != 1) return Taps<Index>{0, dilation, 0, false};
   const Index lo = base < 0 ? -base : 0;
   const Index rem = (base + lo) % stride;
-  first = lo + (rem != 0 ? stride - rem : 0);
-  step = stride;
+  const Index first = lo + (rem != 0 ? stride - rem : 0);
+  return Taps<Index>{first, stride, (base + first) / stride, true};
+}
+
+// Whether tap w reaches an output: on the grid, o (counted along by the loop) must be inside it; otherwise
+// outputOf decides and sets o.
+template <class Index>
+RP_HD inline bool tapOutput(const Taps<Index>& t, Index base, Index w, Index stride, Index out, Index& o) {
+  if (t.onGrid) return o < out;
+  return outputOf(base + w, stride, out, o);
 }
 
 }  // namespace pool
@@ -216,24 +227,23 @@ RP_HD inline float poolGradAt(const PoolGeom<Index>& g, PoolKind kind, const int
   const Index baseD = xd - (g.effD - 1 - g.padFront);
   const Index baseH = xr - (g.effH - 1 - g.padTop);
   const Index baseW = xc - (g.effW - 1 - g.padLeft);
-  Index fD, sD, fH, sH, fW, sW;
-  pool::gradTaps(baseD, g.strideD, g.dilD, fD, sD);
-  pool::gradTaps(baseH, g.strideH, g.dilH, fH, sH);
-  pool::gradTaps(baseW, g.strideW, g.dilW, fW, sW);
+  const pool::Taps<Index> tD = pool::gradTaps(baseD, g.strideD, g.dilD);
+  const pool::Taps<Index> tH = pool::gradTaps(baseH, g.strideH, g.dilH);
+  const pool::Taps<Index> tW = pool::gradTaps(baseW, g.strideW, g.dilW);
   const bool isMax = kind == PoolKind::kMax;
   const Index lastPos = g.effD * g.effH * g.effW - 1;
   float acc = 0.f;
-  for (Index wd = fD; wd < g.effD; wd += sD) {
-    Index od;
-    if (!pool::outputOf(baseD + wd, g.strideD, g.outD, od)) continue;
-    for (Index wr = fH; wr < g.effH; wr += sH) {
-      Index oh;
-      if (!pool::outputOf(baseH + wr, g.strideH, g.outH, oh)) continue;
+  Index od = tD.o0;
+  for (Index wd = tD.first; wd < g.effD; wd += tD.step, ++od) {
+    if (!pool::tapOutput(tD, baseD, wd, g.strideD, g.outD, od)) continue;
+    Index oh = tH.o0;
+    for (Index wr = tH.first; wr < g.effH; wr += tH.step, ++oh) {
+      if (!pool::tapOutput(tH, baseH, wr, g.strideH, g.outH, oh)) continue;
       const Index outRow = ((n * g.outD + od) * g.outH + oh) * g.outW;
       const Index dyRow = ((n * dd.d + od) * dd.h + oh) * dd.w;
-      for (Index wc = fW; wc < g.effW; wc += sW) {
-        Index ow;
-        if (!pool::outputOf(baseW + wc, g.strideW, g.outW, ow)) continue;
+      Index ow = tW.o0;
+      for (Index wc = tW.first; wc < g.effW; wc += tW.step, ++ow) {
+        if (!pool::tapOutput(tW, baseW, wc, g.strideW, g.outW, ow)) continue;
         if (isMax) {
           const Index current = (wd * g.effH + wr) * g.effW + wc;
           if (lastPos - static_cast<Index>(argmax[(outRow + ow) * g.channels + c]) != current) continue;
