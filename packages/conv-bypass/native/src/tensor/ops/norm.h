@@ -24,14 +24,17 @@ struct BatchNormView {
   Index lenMean, lenVariance, lenOffset, lenScale;
   float epsilon;
 
+  // The arithmetic, given the element and its parameters (cpu's order of operations).
+  RP_HD float apply(float xv, float m, float v, float s, float o) const {
+    return o + (xv - m) * s / sqrtf(v + epsilon);
+  }
   RP_HD float operator()(Index i) const {
     // One division serves every parameter of the common length (all of them, in a normal call).
     const Index im = i % lenMean;
-    const float m = mean[im];
     const float v = variance[lenVariance == lenMean ? im : i % lenVariance];
     const float s = scale == nullptr ? 1.f : scale[lenScale == lenMean ? im : i % lenScale];
     const float o = offset == nullptr ? 0.f : offset[lenOffset == lenMean ? im : i % lenOffset];
-    return o + (x[i] - m) * s / sqrtf(v + epsilon);
+    return apply(x[i], mean[im], v, s, o);
   }
 };
 
