@@ -1,5 +1,5 @@
-// GPU FusedBatchNorm, LRN / LRNGrad (one thread per element, grid-stride, the shared per-element
-// functions of ops/norm.h) and Softmax: one launch, a group of lanes per short row (several rows per
+// GPU FusedBatchNorm (four elements per thread), LRN / LRNGrad (one thread per element), grid-stride,
+// with the shared per-element functions of ops/norm.h; and Softmax: one launch, a group of lanes per short row (several rows per
 // wave), a 1024-thread block per long row. Each row's maximum, then Σ exp(x − max), then exp(x − max) /
 // Σ; each lane accumulates its strided share in a fixed order and the group/block combines shares in a
 // fixed butterfly, so results are deterministic.

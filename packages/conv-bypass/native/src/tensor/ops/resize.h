@@ -7,6 +7,9 @@
 //   - ResizeNearestNeighborGrad looks for contributions only inside cpu's search window of
 //     2·ceil(1/scale) + 2 rows/columns around each pixel. Where cpu's scale is 0 (alignCorners with an
 //     input of size 1) its window is infinite and cpu never returns; here the window is then all of dy.
+// Not reproduced: cpu's ResizeNearestNeighborGrad steps through dy with the images' batch stride (batch
+// b > 0 reads another image's dy, or past the end: NaN, unless the sizes are equal); here each image
+// reads its own dy, which is what cpu computes image by image (and what webgl computes).
 #pragma once
 
 #include <cmath>
