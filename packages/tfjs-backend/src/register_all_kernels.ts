@@ -16,6 +16,10 @@ import { asinhConfig } from './kernels/Asinh.js';
 import { atanConfig } from './kernels/Atan.js';
 import { atan2Config } from './kernels/Atan2.js';
 import { atanhConfig } from './kernels/Atanh.js';
+import { avgPoolConfig } from './kernels/AvgPool.js';
+import { avgPool3DConfig } from './kernels/AvgPool3D.js';
+import { avgPool3DGradConfig } from './kernels/AvgPool3DGrad.js';
+import { avgPoolGradConfig } from './kernels/AvgPoolGrad.js';
 import { batchMatMulConfig } from './kernels/BatchMatMul.js';
 import { batchToSpaceNDConfig } from './kernels/BatchToSpaceND.js';
 import { bitwiseAndConfig } from './kernels/BitwiseAnd.js';
@@ -45,6 +49,7 @@ import { expm1Config } from './kernels/Expm1.js';
 import { fillConfig } from './kernels/Fill.js';
 import { floorConfig } from './kernels/Floor.js';
 import { floorDivConfig } from './kernels/FloorDiv.js';
+import { fusedBatchNormConfig } from './kernels/FusedBatchNorm.js';
 import { fusedConv2DConfig } from './kernels/FusedConv2D.js';
 import { fusedDepthwiseConv2DConfig } from './kernels/FusedDepthwiseConv2D.js';
 import { greaterConfig } from './kernels/Greater.js';
@@ -61,8 +66,15 @@ import { log1pConfig } from './kernels/Log1p.js';
 import { logicalAndConfig } from './kernels/LogicalAnd.js';
 import { logicalNotConfig } from './kernels/LogicalNot.js';
 import { logicalOrConfig } from './kernels/LogicalOr.js';
+import { lrnConfig } from './kernels/LRN.js';
+import { lrnGradConfig } from './kernels/LRNGrad.js';
 import { maxConfig } from './kernels/Max.js';
 import { maximumConfig } from './kernels/Maximum.js';
+import { maxPoolConfig } from './kernels/MaxPool.js';
+import { maxPool3DConfig } from './kernels/MaxPool3D.js';
+import { maxPool3DGradConfig } from './kernels/MaxPool3DGrad.js';
+import { maxPoolGradConfig } from './kernels/MaxPoolGrad.js';
+import { maxPoolWithArgmaxConfig } from './kernels/MaxPoolWithArgmax.js';
 import { meanConfig } from './kernels/Mean.js';
 import { minConfig } from './kernels/Min.js';
 import { minimumConfig } from './kernels/Minimum.js';
@@ -82,6 +94,10 @@ import { reciprocalConfig } from './kernels/Reciprocal.js';
 import { reluConfig } from './kernels/Relu.js';
 import { relu6Config } from './kernels/Relu6.js';
 import { reshapeConfig } from './kernels/Reshape.js';
+import { resizeBilinearConfig } from './kernels/ResizeBilinear.js';
+import { resizeBilinearGradConfig } from './kernels/ResizeBilinearGrad.js';
+import { resizeNearestNeighborConfig } from './kernels/ResizeNearestNeighbor.js';
+import { resizeNearestNeighborGradConfig } from './kernels/ResizeNearestNeighborGrad.js';
 import { reverseConfig } from './kernels/Reverse.js';
 import { rocmAdamUpdateConfig } from './kernels/RocmAdamUpdate.js';
 import { rocmSgdUpdateConfig } from './kernels/RocmSgdUpdate.js';
@@ -94,6 +110,7 @@ import { signConfig } from './kernels/Sign.js';
 import { sinConfig } from './kernels/Sin.js';
 import { sinhConfig } from './kernels/Sinh.js';
 import { sliceConfig } from './kernels/Slice.js';
+import { softmaxConfig } from './kernels/Softmax.js';
 import { softplusConfig } from './kernels/Softplus.js';
 import { spaceToBatchNDConfig } from './kernels/SpaceToBatchND.js';
 import { splitVConfig } from './kernels/SplitV.js';
@@ -127,6 +144,10 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   atanConfig,
   atan2Config,
   atanhConfig,
+  avgPoolConfig,
+  avgPool3DConfig,
+  avgPool3DGradConfig,
+  avgPoolGradConfig,
   batchMatMulConfig,
   batchToSpaceNDConfig,
   bitwiseAndConfig,
@@ -156,6 +177,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   fillConfig,
   floorConfig,
   floorDivConfig,
+  fusedBatchNormConfig,
   fusedConv2DConfig,
   fusedDepthwiseConv2DConfig,
   greaterConfig,
@@ -172,8 +194,15 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   logicalAndConfig,
   logicalNotConfig,
   logicalOrConfig,
+  lrnConfig,
+  lrnGradConfig,
   maxConfig,
   maximumConfig,
+  maxPoolConfig,
+  maxPool3DConfig,
+  maxPool3DGradConfig,
+  maxPoolGradConfig,
+  maxPoolWithArgmaxConfig,
   meanConfig,
   minConfig,
   minimumConfig,
@@ -193,6 +222,10 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   reluConfig,
   relu6Config,
   reshapeConfig,
+  resizeBilinearConfig,
+  resizeBilinearGradConfig,
+  resizeNearestNeighborConfig,
+  resizeNearestNeighborGradConfig,
   reverseConfig,
   rocmAdamUpdateConfig,
   rocmSgdUpdateConfig,
@@ -205,6 +238,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   sinConfig,
   sinhConfig,
   sliceConfig,
+  softmaxConfig,
   softplusConfig,
   spaceToBatchNDConfig,
   splitVConfig,

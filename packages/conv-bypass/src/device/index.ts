@@ -214,6 +214,134 @@ export interface DeviceAddon {
     activation: number,
     alpha: number,
   ): void;
+  // ---- nn family (native/src/tensor/bindings_nn.cc); -1 for an absent buffer ----
+  /**
+   * y = max (kind 0) or average (1) pool of x, and optionally each window's argmax (argmaxKind 1: window
+   * position, 2: flat in the image, 3: flat in the batch). args: batch, inD, inH, inW, channels, outD,
+   * outH, outW, effD, effH, effW, strideD, strideH, strideW, dilationD, dilationH, dilationW, padFront,
+   * padTop, padLeft.
+   */
+  pool(
+    nameId: number,
+    x: number,
+    y: number,
+    argmax: number,
+    kind: number,
+    argmaxKind: number,
+    clampStart: boolean,
+    avgEmptyIsZero: boolean,
+    tieLast: boolean,
+    rowFactor: number,
+  ): void;
+  /** dx of a max (kind 0: x given) or average (1) pool; args: the pool's geometry, as for pool. */
+  poolGrad(
+    nameId: number,
+    dy: number,
+    x: number,
+    dx: number,
+    kind: number,
+    tieLast: boolean,
+    rowFactor: number,
+    multiplier: number,
+  ): void;
+  /** y[i] = offset + (x − mean)·scale / sqrt(variance + epsilon), each parameter at [i % its length]. */
+  batchNorm(
+    nameId: number,
+    x: number,
+    mean: number,
+    variance: number,
+    offset: number,
+    scale: number,
+    y: number,
+    n: number,
+    lenMean: number,
+    lenVariance: number,
+    lenOffset: number,
+    lenScale: number,
+    epsilon: number,
+  ): void;
+  /** Softmax over each row of a rows × cols matrix. */
+  softmax(nameId: number, x: number, y: number, rows: number, cols: number): void;
+  resizeBilinear(
+    nameId: number,
+    x: number,
+    y: number,
+    int32: boolean,
+    batch: number,
+    inH: number,
+    inW: number,
+    channels: number,
+    outH: number,
+    outW: number,
+    alignCorners: boolean,
+    halfPixelCenters: boolean,
+  ): void;
+  resizeNearest(
+    nameId: number,
+    x: number,
+    y: number,
+    int32: boolean,
+    batch: number,
+    inH: number,
+    inW: number,
+    channels: number,
+    outH: number,
+    outW: number,
+    alignCorners: boolean,
+    halfPixelCenters: boolean,
+  ): void;
+  /** dx (batch, xH, xW, channels) of a resize whose output gradient is dy (batch, yH, yW, channels). */
+  resizeBilinearGrad(
+    nameId: number,
+    dy: number,
+    dx: number,
+    batch: number,
+    xH: number,
+    xW: number,
+    channels: number,
+    yH: number,
+    yW: number,
+    alignCorners: boolean,
+    halfPixelCenters: boolean,
+  ): void;
+  resizeNearestGrad(
+    nameId: number,
+    dy: number,
+    dx: number,
+    batch: number,
+    xH: number,
+    xW: number,
+    channels: number,
+    yH: number,
+    yW: number,
+    alignCorners: boolean,
+    halfPixelCenters: boolean,
+  ): void;
+  /** Local response normalisation over the last axis (channels) of x. */
+  lrn(
+    nameId: number,
+    x: number,
+    y: number,
+    n: number,
+    channels: number,
+    depthRadius: number,
+    bias: number,
+    alpha: number,
+    beta: number,
+  ): void;
+  lrnGrad(
+    nameId: number,
+    x: number,
+    y: number,
+    dy: number,
+    dx: number,
+    n: number,
+    channels: number,
+    depthRadius: number,
+    bias: number,
+    alpha: number,
+    beta: number,
+  ): void;
 }
 
 /** The addon's device functions (loading the addon on first use; throws NativeAddonError if it cannot). */

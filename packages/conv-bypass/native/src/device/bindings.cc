@@ -481,6 +481,7 @@ void RegisterBindings(Napi::Env env, Napi::Object exports) {
   tensor::RegisterMovement(env, d);
   tensor::RegisterReduce(env, d);
   tensor::RegisterMatMul(env, d);
+  tensor::RegisterNn(env, d);
   exports.Set("device", d);
 }
 

@@ -79,6 +79,7 @@ void RegisterOptimizer(Napi::Env env, Napi::Object target);
 void RegisterMovement(Napi::Env env, Napi::Object target);
 void RegisterReduce(Napi::Env env, Napi::Object target);
 void RegisterMatMul(Napi::Env env, Napi::Object target);
+void RegisterNn(Napi::Env env, Napi::Object target);
 
 }  // namespace tensor
 }  // namespace rocm_patch
