@@ -11,12 +11,14 @@ import { asinhConfig } from './kernels/Asinh.js';
 import { atanConfig } from './kernels/Atan.js';
 import { atan2Config } from './kernels/Atan2.js';
 import { atanhConfig } from './kernels/Atanh.js';
+import { bincountConfig } from './kernels/Bincount.js';
 import { bitwiseAndConfig } from './kernels/BitwiseAnd.js';
 import { castConfig } from './kernels/Cast.js';
 import { ceilConfig } from './kernels/Ceil.js';
 import { clipByValueConfig } from './kernels/ClipByValue.js';
 import { cosConfig } from './kernels/Cos.js';
 import { coshConfig } from './kernels/Cosh.js';
+import { denseBincountConfig } from './kernels/DenseBincount.js';
 import { eluConfig } from './kernels/Elu.js';
 import { eluGradConfig } from './kernels/EluGrad.js';
 import { equalConfig } from './kernels/Equal.js';
@@ -27,6 +29,8 @@ import { expm1Config } from './kernels/Expm1.js';
 import { fillConfig } from './kernels/Fill.js';
 import { floorConfig } from './kernels/Floor.js';
 import { floorDivConfig } from './kernels/FloorDiv.js';
+import { gatherNdConfig } from './kernels/GatherNd.js';
+import { gatherV2Config } from './kernels/GatherV2.js';
 import { greaterConfig } from './kernels/Greater.js';
 import { greaterEqualConfig } from './kernels/GreaterEqual.js';
 import { identityConfig } from './kernels/Identity.js';
@@ -36,6 +40,7 @@ import { isNanConfig } from './kernels/IsNan.js';
 import { leakyReluConfig } from './kernels/LeakyRelu.js';
 import { lessConfig } from './kernels/Less.js';
 import { lessEqualConfig } from './kernels/LessEqual.js';
+import { linSpaceConfig } from './kernels/LinSpace.js';
 import { logConfig } from './kernels/Log.js';
 import { log1pConfig } from './kernels/Log1p.js';
 import { logicalAndConfig } from './kernels/LogicalAnd.js';
@@ -47,9 +52,11 @@ import { modConfig } from './kernels/Mod.js';
 import { multiplyConfig } from './kernels/Multiply.js';
 import { negConfig } from './kernels/Neg.js';
 import { notEqualConfig } from './kernels/NotEqual.js';
+import { oneHotConfig } from './kernels/OneHot.js';
 import { onesLikeConfig } from './kernels/OnesLike.js';
 import { powConfig } from './kernels/Pow.js';
 import { preluConfig } from './kernels/Prelu.js';
+import { rangeConfig } from './kernels/Range.js';
 import { realDivConfig } from './kernels/RealDiv.js';
 import { reciprocalConfig } from './kernels/Reciprocal.js';
 import { reluConfig } from './kernels/Relu.js';
@@ -57,6 +64,8 @@ import { relu6Config } from './kernels/Relu6.js';
 import { reshapeConfig } from './kernels/Reshape.js';
 import { roundConfig } from './kernels/Round.js';
 import { rsqrtConfig } from './kernels/Rsqrt.js';
+import { scatterNdConfig } from './kernels/ScatterNd.js';
+import { searchSortedConfig } from './kernels/SearchSorted.js';
 import { selectConfig } from './kernels/Select.js';
 import { seluConfig } from './kernels/Selu.js';
 import { sigmoidConfig } from './kernels/Sigmoid.js';
@@ -64,6 +73,7 @@ import { signConfig } from './kernels/Sign.js';
 import { sinConfig } from './kernels/Sin.js';
 import { sinhConfig } from './kernels/Sinh.js';
 import { softplusConfig } from './kernels/Softplus.js';
+import { sparseToDenseConfig } from './kernels/SparseToDense.js';
 import { sqrtConfig } from './kernels/Sqrt.js';
 import { squareConfig } from './kernels/Square.js';
 import { squaredDifferenceConfig } from './kernels/SquaredDifference.js';
@@ -71,6 +81,10 @@ import { stepConfig } from './kernels/Step.js';
 import { subConfig } from './kernels/Sub.js';
 import { tanConfig } from './kernels/Tan.js';
 import { tanhConfig } from './kernels/Tanh.js';
+import { tensorScatterUpdateConfig } from './kernels/TensorScatterUpdate.js';
+import { topKConfig } from './kernels/TopK.js';
+import { unsortedSegmentSumConfig } from './kernels/UnsortedSegmentSum.js';
+import { whereConfig } from './kernels/Where.js';
 import { zerosLikeConfig } from './kernels/ZerosLike.js';
 
 export const KERNEL_CONFIGS: KernelConfig[] = [
@@ -81,25 +95,29 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   addNConfig,
   asinConfig,
   asinhConfig,
-  atanConfig,
   atan2Config,
+  atanConfig,
   atanhConfig,
+  bincountConfig,
   bitwiseAndConfig,
   castConfig,
   ceilConfig,
   clipByValueConfig,
   cosConfig,
   coshConfig,
+  denseBincountConfig,
   eluConfig,
   eluGradConfig,
   equalConfig,
   erfConfig,
-  expConfig,
   expandDimsConfig,
+  expConfig,
   expm1Config,
   fillConfig,
   floorConfig,
   floorDivConfig,
+  gatherNdConfig,
+  gatherV2Config,
   greaterConfig,
   greaterEqualConfig,
   identityConfig,
@@ -109,8 +127,9 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   leakyReluConfig,
   lessConfig,
   lessEqualConfig,
-  logConfig,
+  linSpaceConfig,
   log1pConfig,
+  logConfig,
   logicalAndConfig,
   logicalNotConfig,
   logicalOrConfig,
@@ -120,16 +139,20 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   multiplyConfig,
   negConfig,
   notEqualConfig,
+  oneHotConfig,
   onesLikeConfig,
   powConfig,
   preluConfig,
+  rangeConfig,
   realDivConfig,
   reciprocalConfig,
-  reluConfig,
   relu6Config,
+  reluConfig,
   reshapeConfig,
   roundConfig,
   rsqrtConfig,
+  scatterNdConfig,
+  searchSortedConfig,
   selectConfig,
   seluConfig,
   sigmoidConfig,
@@ -137,6 +160,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   sinConfig,
   sinhConfig,
   softplusConfig,
+  sparseToDenseConfig,
   sqrtConfig,
   squareConfig,
   squaredDifferenceConfig,
@@ -144,5 +168,9 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   subConfig,
   tanConfig,
   tanhConfig,
+  tensorScatterUpdateConfig,
+  topKConfig,
+  unsortedSegmentSumConfig,
+  whereConfig,
   zerosLikeConfig,
 ];

@@ -476,6 +476,7 @@ void RegisterBindings(Napi::Env env, Napi::Object exports) {
   fn("setMemoryLimit", SetMemoryLimit);
   fn("setLaunchBlocking", SetLaunchBlocking);
   tensor::RegisterElementwise(env, d);
+  tensor::RegisterGather(env, d);
   exports.Set("device", d);
 }
 

@@ -74,6 +74,7 @@ class KernelCall {
 
 // Each family adds its functions to the `device` object of the addon.
 void RegisterElementwise(Napi::Env env, Napi::Object target);
+void RegisterGather(Napi::Env env, Napi::Object target);
 
 }  // namespace tensor
 }  // namespace rocm_patch
