@@ -8,7 +8,13 @@ export const denseBincountConfig = deviceKernel(
   ({ inputs, backend, attrs }) => {
     const x = inputs.x as TensorInfo;
     const { size, binaryOutput } = attrs as unknown as DenseBincountAttrs;
-    return bincount(backend, x, inputs.weights as TensorInfo, size, x.shape.length === 2 && binaryOutput === true);
+    return bincount(
+      backend,
+      x,
+      inputs.weights as TensorInfo,
+      size,
+      x.shape.length === 2 && binaryOutput === true,
+    );
   },
   {
     refuse: ({ inputs }) => {
