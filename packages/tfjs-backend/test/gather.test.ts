@@ -221,7 +221,7 @@ describe('segment sums and bincounts match tfjs-backend-cpu', () => {
       await expectSameAsCpu(() =>
         matrix
           ? tf.denseBincount(
-              tf.tensor(x, shape, 'int32') as tf.Tensor2D,
+              tf.tensor2d(x, shape as [number, number], 'int32'),
               weights() as tf.Tensor2D,
               size,
               binary,
