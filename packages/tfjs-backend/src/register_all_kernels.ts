@@ -22,6 +22,7 @@ import { avgPool3DGradConfig } from './kernels/AvgPool3DGrad.js';
 import { avgPoolGradConfig } from './kernels/AvgPoolGrad.js';
 import { batchMatMulConfig } from './kernels/BatchMatMul.js';
 import { batchToSpaceNDConfig } from './kernels/BatchToSpaceND.js';
+import { bincountConfig } from './kernels/Bincount.js';
 import { bitwiseAndConfig } from './kernels/BitwiseAnd.js';
 import { castConfig } from './kernels/Cast.js';
 import { ceilConfig } from './kernels/Ceil.js';
@@ -34,6 +35,7 @@ import { cosConfig } from './kernels/Cos.js';
 import { coshConfig } from './kernels/Cosh.js';
 import { cumprodConfig } from './kernels/Cumprod.js';
 import { cumsumConfig } from './kernels/Cumsum.js';
+import { denseBincountConfig } from './kernels/DenseBincount.js';
 import { depthToSpaceConfig } from './kernels/DepthToSpace.js';
 import { depthwiseConv2dNativeConfig } from './kernels/DepthwiseConv2dNative.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/DepthwiseConv2dNativeBackpropFilter.js';
@@ -52,6 +54,8 @@ import { floorDivConfig } from './kernels/FloorDiv.js';
 import { fusedBatchNormConfig } from './kernels/FusedBatchNorm.js';
 import { fusedConv2DConfig } from './kernels/FusedConv2D.js';
 import { fusedDepthwiseConv2DConfig } from './kernels/FusedDepthwiseConv2D.js';
+import { gatherNdConfig } from './kernels/GatherNd.js';
+import { gatherV2Config } from './kernels/GatherV2.js';
 import { greaterConfig } from './kernels/Greater.js';
 import { greaterEqualConfig } from './kernels/GreaterEqual.js';
 import { identityConfig } from './kernels/Identity.js';
@@ -61,6 +65,7 @@ import { isNanConfig } from './kernels/IsNan.js';
 import { leakyReluConfig } from './kernels/LeakyRelu.js';
 import { lessConfig } from './kernels/Less.js';
 import { lessEqualConfig } from './kernels/LessEqual.js';
+import { linSpaceConfig } from './kernels/LinSpace.js';
 import { logConfig } from './kernels/Log.js';
 import { log1pConfig } from './kernels/Log1p.js';
 import { logicalAndConfig } from './kernels/LogicalAnd.js';
@@ -83,12 +88,14 @@ import { modConfig } from './kernels/Mod.js';
 import { multiplyConfig } from './kernels/Multiply.js';
 import { negConfig } from './kernels/Neg.js';
 import { notEqualConfig } from './kernels/NotEqual.js';
+import { oneHotConfig } from './kernels/OneHot.js';
 import { onesLikeConfig } from './kernels/OnesLike.js';
 import { packConfig } from './kernels/Pack.js';
 import { padV2Config } from './kernels/PadV2.js';
 import { powConfig } from './kernels/Pow.js';
 import { preluConfig } from './kernels/Prelu.js';
 import { prodConfig } from './kernels/Prod.js';
+import { rangeConfig } from './kernels/Range.js';
 import { realDivConfig } from './kernels/RealDiv.js';
 import { reciprocalConfig } from './kernels/Reciprocal.js';
 import { reluConfig } from './kernels/Relu.js';
@@ -103,6 +110,8 @@ import { rocmAdamUpdateConfig } from './kernels/RocmAdamUpdate.js';
 import { rocmSgdUpdateConfig } from './kernels/RocmSgdUpdate.js';
 import { roundConfig } from './kernels/Round.js';
 import { rsqrtConfig } from './kernels/Rsqrt.js';
+import { scatterNdConfig } from './kernels/ScatterNd.js';
+import { searchSortedConfig } from './kernels/SearchSorted.js';
 import { selectConfig } from './kernels/Select.js';
 import { seluConfig } from './kernels/Selu.js';
 import { sigmoidConfig } from './kernels/Sigmoid.js';
@@ -113,6 +122,7 @@ import { sliceConfig } from './kernels/Slice.js';
 import { softmaxConfig } from './kernels/Softmax.js';
 import { softplusConfig } from './kernels/Softplus.js';
 import { spaceToBatchNDConfig } from './kernels/SpaceToBatchND.js';
+import { sparseToDenseConfig } from './kernels/SparseToDense.js';
 import { splitVConfig } from './kernels/SplitV.js';
 import { sqrtConfig } from './kernels/Sqrt.js';
 import { squareConfig } from './kernels/Square.js';
@@ -123,9 +133,13 @@ import { subConfig } from './kernels/Sub.js';
 import { sumConfig } from './kernels/Sum.js';
 import { tanConfig } from './kernels/Tan.js';
 import { tanhConfig } from './kernels/Tanh.js';
+import { tensorScatterUpdateConfig } from './kernels/TensorScatterUpdate.js';
 import { tileConfig } from './kernels/Tile.js';
+import { topKConfig } from './kernels/TopK.js';
 import { transposeConfig } from './kernels/Transpose.js';
 import { unpackConfig } from './kernels/Unpack.js';
+import { unsortedSegmentSumConfig } from './kernels/UnsortedSegmentSum.js';
+import { whereConfig } from './kernels/Where.js';
 import { zerosLikeConfig } from './kernels/ZerosLike.js';
 
 export const KERNEL_CONFIGS: KernelConfig[] = [
@@ -150,6 +164,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   avgPoolGradConfig,
   batchMatMulConfig,
   batchToSpaceNDConfig,
+  bincountConfig,
   bitwiseAndConfig,
   castConfig,
   ceilConfig,
@@ -162,6 +177,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   coshConfig,
   cumprodConfig,
   cumsumConfig,
+  denseBincountConfig,
   depthToSpaceConfig,
   depthwiseConv2dNativeConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
@@ -180,6 +196,8 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   fusedBatchNormConfig,
   fusedConv2DConfig,
   fusedDepthwiseConv2DConfig,
+  gatherNdConfig,
+  gatherV2Config,
   greaterConfig,
   greaterEqualConfig,
   identityConfig,
@@ -189,6 +207,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   leakyReluConfig,
   lessConfig,
   lessEqualConfig,
+  linSpaceConfig,
   logConfig,
   log1pConfig,
   logicalAndConfig,
@@ -211,12 +230,14 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   multiplyConfig,
   negConfig,
   notEqualConfig,
+  oneHotConfig,
   onesLikeConfig,
   packConfig,
   padV2Config,
   powConfig,
   preluConfig,
   prodConfig,
+  rangeConfig,
   realDivConfig,
   reciprocalConfig,
   reluConfig,
@@ -231,6 +252,8 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   rocmSgdUpdateConfig,
   roundConfig,
   rsqrtConfig,
+  scatterNdConfig,
+  searchSortedConfig,
   selectConfig,
   seluConfig,
   sigmoidConfig,
@@ -241,6 +264,7 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   softmaxConfig,
   softplusConfig,
   spaceToBatchNDConfig,
+  sparseToDenseConfig,
   splitVConfig,
   sqrtConfig,
   squareConfig,
@@ -251,8 +275,12 @@ export const KERNEL_CONFIGS: KernelConfig[] = [
   sumConfig,
   tanConfig,
   tanhConfig,
+  tensorScatterUpdateConfig,
   tileConfig,
+  topKConfig,
   transposeConfig,
   unpackConfig,
+  unsortedSegmentSumConfig,
+  whereConfig,
   zerosLikeConfig,
 ];

@@ -342,6 +342,130 @@ export interface DeviceAddon {
     alpha: number,
     beta: number,
   ): void;
+  // ---- gather family (native/src/tensor/bindings_gather.cc, gather.h). Index values out of range are
+  // reported by the device (thrown at the next synchronisation) and produce 0 / skip the update. ----
+  /** y[r, v] += weights[r, c] (or 1; binary: = 1) for v = x[r, c] in [0, size); y is zeroed first; weights -1: none. */
+  bincount(
+    nameId: number,
+    dtype: DeviceDType,
+    x: number,
+    weights: number,
+    y: number,
+    rows: number,
+    cols: number,
+    size: number,
+    binary: boolean,
+  ): void;
+  /** y[b, o, i, s] = x[b, o, indices[b, i], s] (x as [batch, outer, dim, slice], indices as [batch, nIdx]). */
+  gather(
+    nameId: number,
+    x: number,
+    indices: number,
+    y: number,
+    batch: number,
+    outer: number,
+    dim: number,
+    slice: number,
+    nIdx: number,
+  ): void;
+  /** Slice i of y = slice Σ indices[i, j]·strides[j] of params; args: strides[sliceRank]. */
+  gatherNd(
+    nameId: number,
+    params: number,
+    indices: number,
+    y: number,
+    numSlices: number,
+    sliceSize: number,
+    paramsSlices: number,
+    sliceRank: number,
+  ): void;
+  /** y[i, d] = indices[i] == d ? on : off (stored as the dtype's float32 / ToInt32(float32) value). */
+  oneHot(
+    nameId: number,
+    indices: number,
+    y: number,
+    n: number,
+    depth: number,
+    on: number,
+    off: number,
+    dtype: DeviceDType,
+  ): void;
+  /** y[0] = start, y[i] = y[i-1] + step, each value stored before the next (tfjs-backend-cpu's recurrence). */
+  range(nameId: number, dtype: DeviceDType, y: number, n: number, start: number, step: number): void;
+  /**
+   * Update i goes to flat slice Σ indices[i, j]·strides[j] of y (initialised by the caller): mode 0 adds
+   * (duplicates sum), mode 1 replaces (the last update of a slice wins); args: strides[sliceRank].
+   */
+  scatter(
+    nameId: number,
+    mode: 0 | 1,
+    dtype: DeviceDType,
+    indices: number,
+    updates: number,
+    y: number,
+    numUpdates: number,
+    sliceSize: number,
+    outSlices: number,
+    sliceRank: number,
+    updatesScalar: boolean,
+  ): void;
+  /** y[b, i] = insertion point of values[b, i] in the sorted seq[b, :] (right: after equal elements). */
+  searchSorted(
+    nameId: number,
+    seqType: DeviceDType,
+    valueType: DeviceDType,
+    seq: number,
+    values: number,
+    y: number,
+    batch: number,
+    numSeq: number,
+    numValues: number,
+    right: boolean,
+  ): void;
+  /** UnsortedSegmentSum as tfjs-backend-cpu computes it (float32 y [numSegments, inner], zeroed first). */
+  segmentSum(
+    nameId: number,
+    dtype: DeviceDType,
+    x: number,
+    ids: number,
+    y: number,
+    n: number,
+    inner: number,
+    numSegments: number,
+  ): void;
+  /** The k largest of each row of x [rows, n], descending, ties by lower index; keepOrder (k = n): x as it is. */
+  topK(
+    nameId: number,
+    dtype: DeviceDType,
+    x: number,
+    values: number,
+    indices: number,
+    rows: number,
+    n: number,
+    k: number,
+    keepOrder: boolean,
+  ): void;
+  /** counts[c] = the true elements of chunk c of cond (chunks of ceil(n / chunks)). */
+  whereCount(
+    nameId: number,
+    dtype: DeviceDType,
+    cond: number,
+    counts: number,
+    n: number,
+    chunks: number,
+  ): void;
+  /** The coordinates of cond's true elements, row-major, into y [count, rank]; args: shape[rank]. */
+  whereWrite(
+    nameId: number,
+    dtype: DeviceDType,
+    cond: number,
+    counts: number,
+    y: number,
+    n: number,
+    chunks: number,
+    count: number,
+    rank: number,
+  ): void;
 }
 
 /** The addon's device functions (loading the addon on first use; throws NativeAddonError if it cannot). */

@@ -482,6 +482,7 @@ void RegisterBindings(Napi::Env env, Napi::Object exports) {
   tensor::RegisterReduce(env, d);
   tensor::RegisterMatMul(env, d);
   tensor::RegisterNn(env, d);
+  tensor::RegisterGather(env, d);
   exports.Set("device", d);
 }
 

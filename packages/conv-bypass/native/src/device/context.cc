@@ -194,7 +194,8 @@ Status Context::checkCaptured(const ErrorRecord& rec) {
   m << who << ": ";
   switch (rec.code) {
     case kIndexOutOfRange:
-      m << "index " << rec.value << " is out of range [0, " << rec.limit << ")";
+      // TF.js's own wording (tfjs-backend-cpu's GatherV2 check), so its tests' messages match.
+      m << "the index value " << rec.value << " is not in [0, " << rec.limit - 1 << "]";
       break;
     case kNegativeSize:
       m << "a size computed from the data is negative (" << rec.value << ")";

@@ -80,6 +80,7 @@ void RegisterMovement(Napi::Env env, Napi::Object target);
 void RegisterReduce(Napi::Env env, Napi::Object target);
 void RegisterMatMul(Napi::Env env, Napi::Object target);
 void RegisterNn(Napi::Env env, Napi::Object target);
+void RegisterGather(Napi::Env env, Napi::Object target);
 
 }  // namespace tensor
 }  // namespace rocm_patch
