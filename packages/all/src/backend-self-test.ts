@@ -6,7 +6,7 @@
  * runs (a host-path call is reported, not an error).
  */
 import type * as Tfjs from '@tensorflow/tfjs';
-import { loadRocmBackend, type RocmBackendModule } from './backend.js';
+import { loadRocmBackend, type RocmBackendModule, setBackendExplained } from './backend.js';
 import { median, random, relError } from './self-test.js';
 import { importTf } from './tf-import.js';
 
@@ -175,9 +175,10 @@ export async function runBackendSelfTest(
 
   await tf.ready(); // the backend TF.js would use: put back at the end
   const previous = tf.getBackend();
-  if (!(await tf.setBackend(rocm.BACKEND_NAME))) {
-    await tf.setBackend(previous);
-    return { error: `tf.setBackend('rocm') failed on the ${probe.kind} (TF.js printed the error above)` };
+  const selected = await setBackendExplained(tf, rocm.BACKEND_NAME);
+  if (!selected.ok) {
+    await tf.setBackend(previous === rocm.BACKEND_NAME ? 'cpu' : previous);
+    return { error: `tf.setBackend('rocm') failed on the ${probe.kind}: ${selected.why}` };
   }
   const device = rocm.getBackendReport().device;
   const checks: BackendCheck[] = [];

@@ -119,6 +119,44 @@ interface TfBackends {
   getBackend(): string | undefined | null;
   setBackend(name: string): Promise<boolean>;
   ready(): Promise<void>;
+  env?: () => { getBool(flag: string): boolean; set(flag: string, value: boolean): void };
+}
+
+/**
+ * tf.setBackend(name), and why it failed when it did. TF.js catches the backend factory's error and only
+ * logs it (console.warn, and not at all in production mode), so for this one call its log is switched on
+ * and captured; messages of a call that succeeds are passed on to console.warn.
+ */
+export async function setBackendExplained(
+  tf: TfBackends,
+  name: string,
+): Promise<{ ok: boolean; why: string }> {
+  const flags = tf.env?.();
+  const prod = flags?.getBool('PROD') ?? false;
+  const logged: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    logged.push(args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(' '));
+  };
+  if (prod) flags?.set('PROD', false);
+  let ok: boolean;
+  let thrown = '';
+  try {
+    ok = await tf.setBackend(name);
+  } catch (error) {
+    ok = false;
+    thrown = firstLine(error);
+  } finally {
+    if (prod) flags?.set('PROD', true);
+    console.warn = warn;
+  }
+  if (ok) {
+    for (const message of logged) warn(message);
+    return { ok, why: '' };
+  }
+  // TF.js logs "Initialization of backend X failed", then the error's stack: its first line is the message.
+  const error = logged.find((m) => !m.startsWith('Initialization of backend'));
+  return { ok, why: thrown || (error ? firstLine(error) : 'no reason given') };
 }
 
 function checkTfBackends(tf: unknown): TfBackends {
@@ -246,16 +284,10 @@ export async function selectBackend(
   const wasActive = activeBackend(tf) === rocm.BACKEND_NAME;
   if (!wasActive) {
     const before = activeBackend(tf);
-    let ok: boolean;
-    try {
-      ok = await tf.setBackend(rocm.BACKEND_NAME);
-    } catch (error) {
-      ok = false;
-      addWarning(`tf.setBackend('rocm') threw: ${firstLine(error)}`);
-    }
+    const { ok, why } = await setBackendExplained(tf, rocm.BACKEND_NAME);
     if (!ok) {
-      // TF.js printed why (console.warn); a failed setBackend leaves no usable backend active.
-      const message = `tf.setBackend('rocm') failed on the ${probe.kind} (TF.js printed the error above)`;
+      const message = `tf.setBackend('rocm') failed on the ${probe.kind}: ${why}`;
+      // A failed setBackend leaves TF.js with no usable backend active.
       await tf.setBackend(before && before !== rocm.BACKEND_NAME ? before : 'cpu');
       if (choice === 'rocm') throw new Error(message);
       addWarning(`${message}; the conv patch on the cpu backend instead`);

@@ -104,17 +104,31 @@ it('a second call finds it selected; backend cpu moves TF.js back and patches th
   expect(tf.getBackend()).toBe('rocm');
 });
 
-it('a tf whose setBackend fails: a warning and the cpu path under auto, an error under rocm', async () => {
+it('a tf whose setBackend fails: the reason TF.js logged, the cpu path under auto, an error under rocm', async () => {
   const calls: string[] = [];
   let active = 'cpu';
+  const flags: Record<string, boolean> = { PROD: true };
   const fakeTf = {
     getBackend: () => active,
     ready: async () => {},
+    env: () => ({
+      getBool: (f: string) => flags[f] ?? false,
+      set: (f: string, v: boolean) => {
+        flags[f] = v;
+      },
+    }),
+    // What TF.js's engine does when a backend factory throws: it logs (outside production mode), returns false.
     setBackend: async (name: string) => {
       calls.push(name);
-      if (name === 'rocm') return false;
-      active = name;
-      return true;
+      if (name !== 'rocm') {
+        active = name;
+        return true;
+      }
+      if (!flags.PROD) {
+        console.warn(`Initialization of backend ${name} failed`);
+        console.warn(new Error('hipErrorNoBinaryForGpu: no kernel image for gfx1010').stack);
+      }
+      return false;
     },
   };
   const warnings: string[] = [];
@@ -126,10 +140,13 @@ it('a tf whose setBackend fails: a warning and the cpu path under auto, an error
   expect(report.steps.backend.status).toBe('failed');
   expect(report.backend).toBe('cpu');
   expect(calls).toEqual(['rocm', 'cpu']);
-  expect(warnings).toEqual([expect.stringMatching(/tf\.setBackend\('rocm'\) failed on the host/)]);
+  expect(warnings).toEqual([
+    "tf.setBackend('rocm') failed on the host: Error: hipErrorNoBinaryForGpu: no kernel image for gfx1010; the conv patch on the cpu backend instead",
+  ]);
+  expect(flags.PROD).toBe(true); // production mode is back
   await expect(
     enableAllPatches({ tf: fakeTf, convBypass: false, backend: 'rocm', onWarning: () => {} }),
-  ).rejects.toThrow(/tf\.setBackend\('rocm'\) failed/);
+  ).rejects.toThrow(/tf\.setBackend\('rocm'\) failed on the host: Error: hipErrorNoBinaryForGpu/);
 });
 
 it('an invalid ROCM_PATCH_TFJS_DEVICE: a warning and the cpu path under auto, an error under rocm', async () => {
