@@ -135,7 +135,9 @@ async function main(): Promise<number> {
     `Bypass statistics: ${stats.totalCalls} call(s), ${stats.bypassedCalls} bypassed, by algorithm ${JSON.stringify(stats.byAlgorithm)}`,
   );
 
-  say('\nDone. enableAllPatches() does steps 1–4 in one call and returns a report of the same facts.');
+  say(
+    "\nDone. enableAllPatches() does steps 1–4 in one call and returns a report of the same facts (where a GPU is usable it selects the 'rocm' TF.js backend instead of step 4: see examples/train-cnn).",
+  );
   return 0;
 }
 

@@ -1,15 +1,25 @@
 #!/usr/bin/env node
 /**
- * npm start (at the repository root, or in this folder): enableAllPatches(), then train a small CNN on
- * synthetic shapes (or --data DIR), print the bypass report, save the model and a chart.
+ * npm start (at the repository root, or in this folder): enableAllPatches() — the 'rocm' TF.js backend
+ * where a GPU is usable, else TF.js's cpu backend with the conv bypass — then train a small CNN on
+ * synthetic shapes (or --data DIR), print the backend report (or the bypass report on the cpu backend),
+ * save the model and a chart.
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { enableAllPatches, formatPatchReport, getBypassStats, printBypassReport } from '@rocm-patch/all';
+import {
+  type BackendChoice,
+  enableAllPatches,
+  formatPatchReport,
+  getBackendReport,
+  getBypassStats,
+  printBackendReport,
+  printBypassReport,
+} from '@rocm-patch/all';
 import { renderTrainingChart } from './chart.js';
 import { fileSaveHandler } from './model-io.js';
-import { train } from './train.js';
+import { MODEL_KINDS, type ModelKind, train } from './train.js';
 
 const USAGE = `Usage: npm start -- [options]   (or: node dist/main.mjs [options])
 
@@ -23,8 +33,29 @@ const USAGE = `Usage: npm start -- [options]   (or: node dist/main.mjs [options]
   --lr X              Adam learning rate (default 0.003)
   --seed N            (default 1)
   --out DIR           where the model and the chart go (default ./output)
+  --backend B         auto (default): the 'rocm' TF.js backend where a GPU is usable (or where
+                      ROCM_PATCH_TFJS_DEVICE=host asks for its CPU device), else TF.js's cpu backend
+                      with the conv bypass; rocm: fail when it cannot start; cpu: never use it
+  --model M           auto (default): batchnorm on 'rocm', strided on cpu; batchnorm: conv + batch
+                      norm + max pooling ×3; strided: four convolutions, three of them strided
   -h, --help
 `;
+
+const BACKENDS: readonly BackendChoice[] = ['auto', 'rocm', 'cpu'];
+
+function oneOf<T extends string>(
+  value: string | undefined,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new RangeError(
+      `${name} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}, got ${value}`,
+    );
+  }
+  return value as T;
+}
 
 const SAMPLES = { small: [768, 256], default: [3000, 1000] } as const;
 
@@ -50,6 +81,8 @@ async function main(): Promise<number> {
         lr: { type: 'string' },
         seed: { type: 'string' },
         out: { type: 'string' },
+        backend: { type: 'string' },
+        model: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -85,26 +118,36 @@ async function main(): Promise<number> {
     ...(str('data') === undefined ? {} : { data: resolve(str('data')!) }),
   };
   const out = resolve(str('out') ?? 'output');
+  const backend = oneOf(str('backend'), '--backend', BACKENDS) ?? 'auto';
+  const modelArg = oneOf(str('model'), '--model', ['auto', ...MODEL_KINDS]) ?? 'auto';
 
-  // TF.js (pure JS, no GPU runtime inside) on its cpu backend; its conv kernels are what the bypass replaces.
+  // TF.js (pure JS, no GPU runtime inside) on its cpu backend; enableAllPatches() moves it to the 'rocm'
+  // backend where that can start, else replaces the cpu backend's conv kernels by the bypass.
   const tf = await import('@tensorflow/tfjs');
   tf.enableProdMode(); // no "install tfjs-node" banner, no debug checks
   await tf.setBackend('cpu');
-  const report = await enableAllPatches({ tf });
+  const report = await enableAllPatches({ tf, backend });
   process.stdout.write(formatPatchReport(report));
+  const onRocm = report.backend === 'rocm';
+  const model: ModelKind = modelArg === 'auto' ? (onRocm ? 'batchnorm' : 'strided') : modelArg;
 
   const source = options.data
     ? `images from ${options.data}`
     : `synthetic shapes, ${options.trainSamples} training / ${options.testSamples} held-out`;
   process.stdout.write(
-    `\nTraining a small CNN: ${source}, ${options.imageSize}×${options.imageSize}, ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${options.batchSize}, ${options.numWorkers} loader workers\n`,
+    `\nTraining a small CNN (${model}) on TF.js's ${report.backend} backend: ${source}, ${options.imageSize}×${options.imageSize}, ${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${options.batchSize}, ${options.numWorkers} loader workers\n`,
   );
-  const result = await train(tf, options);
+  const result = await train(tf, { ...options, model });
   const last = result.history[result.history.length - 1]!;
 
   process.stdout.write('\n');
-  printBypassReport((text) => process.stdout.write(`${text}\n`));
+  const write = (text: string) => process.stdout.write(`${text}\n`);
+  // On 'rocm': which kernels ran on the device and which took the host path (0 is the goal). On cpu: the
+  // conv bypass's calls per kernel, algorithm and shape.
+  if (onRocm) printBackendReport(write);
+  else printBypassReport(write);
   const stats = getBypassStats();
+  const backendReport = getBackendReport();
 
   await result.model.save(fileSaveHandler(tf, join(out, 'model')));
   const chart = join(out, 'training.png');
@@ -115,6 +158,18 @@ async function main(): Promise<number> {
     testSamples: result.testSamples,
     seconds: result.seconds,
     history: result.history,
+    backend: report.backend,
+    backendDevice: report.backendDevice,
+    model,
+    ...(backendReport
+      ? {
+          backendReport: {
+            totalNative: backendReport.totalNative,
+            totalHostPath: backendReport.totalHostPath,
+            hostPath: backendReport.hostPath,
+          },
+        }
+      : {}),
     bypass: {
       totalCalls: stats.totalCalls,
       bypassedCalls: stats.bypassedCalls,
@@ -136,7 +191,9 @@ main().then(
   (error: unknown) => {
     const e = error as Error;
     const usage = e instanceof RangeError || e instanceof TypeError;
-    process.stderr.write(`train-cnn: ${usage ? e.message : (e?.stack ?? String(e))}\n`);
+    // --backend rocm where it cannot start: the reason and the fix are the message; no stack needed.
+    const known = usage || e?.name === 'DeviceUnavailableError';
+    process.stderr.write(`train-cnn: ${known ? e.message : (e?.stack ?? String(e))}\n`);
     process.exitCode = usage ? 2 : 1;
   },
 );

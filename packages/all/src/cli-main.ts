@@ -6,8 +6,10 @@ import { dirname, join } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { loadAddon } from '@rocm-patch/conv-bypass';
 import { detect, doctorJson, formatDoctor, planEnvironment, runEnv, runExec } from '@rocm-patch/env';
+import { type BackendCheck, type BackendSelfTestResult, runBackendSelfTest } from './backend-self-test.js';
 import { Progress, type ProgressStream } from './progress.js';
 import { type AlgorithmCheck, runConvSelfTest, type SelfTestReport } from './self-test.js';
+import { importTf } from './tf-import.js';
 
 export interface CliIo {
   stdout: ProgressStream;
@@ -26,7 +28,8 @@ export const EXIT = {
 export const USAGE = `Usage: rocm-patch <command> [options]
 
 Commands:
-  doctor [--json]          GPUs, ROCm, findings with fixes, the environment plan, and a conv self-test
+  doctor [--json]          GPUs, ROCm, findings with fixes, the environment plan, a conv self-test and
+                           a self-test of the 'rocm' TF.js backend
   env [--shell SHELL]      the environment plan to eval or save (sh, fish, powershell, dotenv, json)
   exec -- CMD [ARGS...]    run CMD with the planned environment (exit code, stdio and signals passed on)
   bench [--device cpu|gpu] the conv benchmark suite of @rocm-patch/conv-bypass
@@ -43,13 +46,17 @@ Reports the GPUs, the ROCm install, findings with their fixes and the environmen
 rocm-patch-env doctor), then runs a small convolution forward and both gradients with every conv
 algorithm this machine has, checks each against the CPU result (the CPU against a plain JavaScript
 reference) and times them. On a machine without a GPU it says so and checks the CPU path.
+Then, where the 'rocm' TF.js backend can start (a usable GPU, or ROCM_PATCH_TFJS_DEVICE=host), a few
+ops on it (add with broadcasting, matMul, conv2d, sum, softmax, maxPool) checked against
+tfjs-backend-cpu, with the kernels that took the host path; elsewhere it says why it is skipped.
 
-  --json           print one JSON object: the rocm-patch-env doctor object plus "selfTest"
-  --root DIR       read /sys, /proc, /dev and /opt under DIR (the self-test still uses this machine)
+  --json           print one JSON object: the rocm-patch-env doctor object plus "selfTest" and
+                   "backendSelfTest"
+  --root DIR       read /sys, /proc, /dev and /opt under DIR (the self-tests still use this machine)
   --no-commands    do not run rocminfo, rocm-smi or nvidia-smi
-  --no-self-test   skip the conv self-test
+  --no-self-test   skip both self-tests
 Exit code: 0 when it could report and every check passed, 1 when a check failed or the native
-addon does not load, 2 on bad usage.
+addon (or the 'rocm' backend, where TF.js is installed) does not load, 2 on bad usage.
 `,
   env: `Usage: rocm-patch env [--shell sh|fish|powershell|dotenv|json] [--json] [--root DIR] [--force]
 
@@ -171,15 +178,79 @@ async function doctor(before: string[], after: string[], io: CliIo): Promise<num
       selfTest = { error: (error as Error).message };
     }
   }
+  const backendSelfTest: BackendSelfTestResult = values['no-self-test']
+    ? { skipped: '--no-self-test' }
+    : await doctorBackendSelfTest(io);
   if (values.json) {
-    io.stdout.write(`${JSON.stringify({ ...doctorJson(report, plan), selfTest }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ ...doctorJson(report, plan), selfTest, backendSelfTest }, null, 2)}\n`,
+    );
   } else {
     io.stdout.write(formatDoctor(report, plan));
     io.stdout.write(`\n${formatSelfTest(selfTest)}`);
+    io.stdout.write(`\n${formatBackendSelfTest(backendSelfTest)}`);
   }
-  if ('error' in selfTest) return EXIT.FAILED;
-  if ('checks' in selfTest && !selfTest.ok) return EXIT.FAILED;
+  for (const result of [selfTest, backendSelfTest]) {
+    if ('error' in result) return EXIT.FAILED;
+    if ('checks' in result && !result.ok) return EXIT.FAILED;
+  }
   return EXIT.OK;
+}
+
+async function doctorBackendSelfTest(io: CliIo): Promise<BackendSelfTestResult> {
+  try {
+    const tf = (await importTf()) as { enableProdMode?: () => void } | undefined;
+    // No "install tfjs-node" banner from tfjs-backend-cpu in the middle of the report.
+    tf?.enableProdMode?.();
+    let bar: Progress | undefined;
+    return await runBackendSelfTest({
+      tf,
+      onCheck: (check, index, total) => {
+        bar ??= new Progress({ total, label: 'backend self-test', stream: io.stderr, lineEvery: 0.5 });
+        bar.update(index, check.case);
+        if (index === total) bar.finish('done');
+      },
+    });
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+function formatBackendCheck(c: BackendCheck): string {
+  const err = c.relError === null ? '-' : c.relError.toExponential(1);
+  const ms = c.ms === null ? '-' : c.ms.toFixed(2);
+  const host = Object.keys(c.hostPath);
+  const device = c.kernels.filter((k) => !(k in c.hostPath));
+  const kernels = [
+    ...(device.length > 0 ? [`device: ${device.join(', ')}`] : []),
+    ...(host.length > 0 ? [`host path: ${host.join(', ')}`] : []),
+  ];
+  return `  ${c.case.padEnd(32)} ${c.status.padEnd(9)} ${err.padStart(8)} ${ms.padStart(9)}  ${
+    kernels.join('; ') || '-'
+  }${c.detail ? `  ${c.detail}` : ''}`;
+}
+
+export function formatBackendSelfTest(result: BackendSelfTestResult): string {
+  if ('skipped' in result) {
+    const fix = result.fix ? `\n${result.fix.replace(/^/gm, '  ')}` : '';
+    return `Backend self-test ('rocm' TF.js backend): skipped (${result.skipped})${fix}\n`;
+  }
+  if ('error' in result) return `Backend self-test ('rocm' TF.js backend): FAILED, ${result.error}\n`;
+  const hostChecks = result.checks.filter((c) => Object.keys(c.hostPath).length > 0);
+  const kernels = [...new Set(hostChecks.flatMap((c) => Object.keys(c.hostPath)))].sort();
+  const hostNote =
+    hostChecks.length === 0
+      ? 'every kernel ran on the device'
+      : `${hostChecks.length} of ${result.checks.length} checks took the host path (${kernels.join(', ')}; ${result.hostPathCalls} calls): correct, but not on the device`;
+  const lines = [
+    `Backend self-test ('rocm' TF.js backend on ${result.device}; against tfjs-backend-cpu, tolerance 1e-4)`,
+    `  ${'case'.padEnd(32)} ${'status'.padEnd(9)} ${'rel.err'.padStart(8)} ${'ms'.padStart(9)}  kernels`,
+    ...result.checks.map(formatBackendCheck),
+    result.ok
+      ? `Backend self-test: passed; ${hostNote}`
+      : `Backend self-test: FAILED (see the rows above); ${hostNote}`,
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 function formatCheck(c: AlgorithmCheck): string {

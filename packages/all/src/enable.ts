@@ -8,6 +8,7 @@ import { enableMiopenBypass, type MiopenBypassHandle } from '@rocm-patch/conv-by
 import { type GpuInfo, type SetupOptions, type SetupResult, setupEnvironment } from '@rocm-patch/env';
 import { type DataLoaderDefaults, loaderDefaults, patchDataLoader } from '@rocm-patch/loader';
 import { type MultiprocessingDefaults, setupMultiprocessing } from '@rocm-patch/mp';
+import { type BackendChoice, checkBackendChoice, selectBackend } from './backend.js';
 import { importTf } from './tf-import.js';
 
 export type StepStatus = 'done' | 'already-done' | 'off' | 'skipped' | 'failed';
@@ -36,9 +37,19 @@ export interface EnableAllPatchesOptions {
   multiprocessing?: Partial<MultiprocessingDefaults> | false;
   /** Step 3, patchDataLoader: defaults for DataLoaders, or false. */
   dataLoader?: Partial<DataLoaderDefaults> | false;
-  /** Step 4, enableMiopenBypass: its options, or false. Skipped (not an error) when TF.js is not found. */
+  /**
+   * Step 4, the TF.js backend: 'auto' (default) selects the 'rocm' backend (@rocm-patch/tfjs-backend)
+   * where it can start — a usable GPU, or the host device when ROCM_PATCH_TFJS_DEVICE=host asks for it —
+   * and leaves TF.js on its cpu backend elsewhere; 'rocm' throws when it cannot start; 'cpu' never selects it.
+   */
+  backend?: BackendChoice;
+  /**
+   * Step 5, enableMiopenBypass: its options, or false. Skipped (not an error) when TF.js is not found, and
+   * when the 'rocm' backend runs (its convolutions go through the same conv router; `router` and `strategy`
+   * then configure that router).
+   */
   convBypass?: ConvBypassStepOptions | false;
-  /** Shorthand for convBypass.tf. */
+  /** The `tf` namespace (default: the one importable from here); shorthand for convBypass.tf. */
   tf?: unknown;
   /** Receives each warning as it is found (default: process.emitWarning). They are also in the report. */
   onWarning?: (message: string) => void;
@@ -49,10 +60,15 @@ export interface EnableAllPatchesReport {
     environment: StepReport;
     multiprocessing: StepReport;
     dataLoader: StepReport;
+    backend: StepReport;
     convBypass: StepReport;
   };
   /** GPUs the environment step detected (empty when none, or when that step is off). */
   gpus: GpuInfo[];
+  /** The TF.js backend the model runs on ('rocm', 'cpu', …); null when there is no TF.js. */
+  backend: string | null;
+  /** What that backend computes on, e.g. "AMD Radeon RX 5700 XT (gfx1010, hip)" for 'rocm'. */
+  backendDevice: string;
   /** The conv strategy in force, and where AUTO runs convolutions on this machine. */
   strategy: FallbackStrategy;
   convDevice: string;
@@ -89,11 +105,32 @@ function optionObject<T extends object>(value: T | false | undefined, name: stri
   return value;
 }
 
+const OPTION_KEYS = [
+  'environment',
+  'multiprocessing',
+  'dataLoader',
+  'backend',
+  'convBypass',
+  'tf',
+  'onWarning',
+];
+const CONV_BYPASS_KEYS = ['tf', 'strategy', 'backend', 'router'];
+
+/** A misspelt option would otherwise be ignored without a word. */
+function knownKeys(value: object, name: string, known: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${name}.${key}: unknown option (known: ${known.join(', ')})`);
+    }
+  }
+}
+
 /**
  * Every rocm-patch fix in the order they must happen: the environment before any GPU runtime loads,
- * worker-pool defaults, DataLoader defaults, then the TF.js conv kernels through the bypass. Each step
- * can be switched off with `false`; a step that already ran in this process is not run again, so calling
- * this twice is harmless (a later call can still add a step the first left out, e.g. the TF.js patch).
+ * worker-pool defaults, DataLoader defaults, the TF.js backend ('rocm' where it can start), then — when
+ * TF.js stays on its cpu backend — the TF.js conv kernels through the bypass. Each step can be switched
+ * off (`false`; the backend step with `backend: 'cpu'`); a step that already ran in this process is not
+ * run again, so calling this twice is harmless (a later call can still add a step the first left out).
  */
 export async function enableAllPatches(
   options: EnableAllPatchesOptions = {},
@@ -103,6 +140,9 @@ export async function enableAllPatches(
   const mpOptions = optionObject(options.multiprocessing, 'options.multiprocessing');
   const loaderOptions = optionObject(options.dataLoader, 'options.dataLoader');
   const bypassOptions = optionObject(options.convBypass, 'options.convBypass');
+  knownKeys(options, 'options', OPTION_KEYS);
+  if (bypassOptions !== false) knownKeys(bypassOptions, 'options.convBypass', CONV_BYPASS_KEYS);
+  const backendChoice = checkBackendChoice(options.backend);
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {
     throw new TypeError('options.onWarning must be a function');
   }
@@ -157,13 +197,26 @@ export async function enableAllPatches(
     dataLoader = { status: 'done', detail: summariseLoader(s.dataLoader) };
   }
 
-  // 4. The conv bypass on TF.js.
+  // 4. The TF.js backend: 'rocm' where it can start. Its package is imported only when TF.js is present.
+  const given = (bypassOptions === false ? undefined : bypassOptions.tf) ?? options.tf;
+  const tf = given ?? (await importTf());
+  const selected = await selectBackend(tf, backendChoice, addWarning);
+
+  // 5. The conv bypass on TF.js: the cpu backend's conv kernels through the router. The 'rocm' backend's
+  // own conv kernels already call that router (on device buffers): it has nothing to patch.
   let convBypass: StepReport;
   if (bypassOptions === false) convBypass = { status: 'off', detail: 'switched off' };
-  else {
+  else if (selected.rocm) {
+    const { router, strategy } = bypassOptions;
+    if (router || strategy !== undefined) {
+      configureConvBypass({ ...router, ...(strategy === undefined ? {} : { strategy }) });
+    }
+    convBypass = {
+      status: 'skipped',
+      detail: "not needed: the 'rocm' backend runs convolutions through the conv router itself",
+    };
+  } else {
     if (bypassOptions.router) configureConvBypass({ ...bypassOptions.router });
-    const given = bypassOptions.tf ?? options.tf;
-    const tf = given ?? (await importTf());
     if (tf === undefined) {
       convBypass = {
         status: 'skipped',
@@ -205,8 +258,10 @@ export async function enableAllPatches(
     addWarning(`the conv addon does not load: ${first} (fix: npm rebuild @rocm-patch/conv-bypass)`);
   }
   return {
-    steps: { environment, multiprocessing, dataLoader, convBypass },
+    steps: { environment, multiprocessing, dataLoader, backend: selected.step, convBypass },
     gpus,
+    backend: selected.name,
+    backendDevice: selected.device,
     strategy: bypassOptions === false ? router.strategy : (bypassOptions.strategy ?? router.strategy),
     convDevice,
     warnings,
@@ -249,6 +304,9 @@ export function formatPatchReport(report: EnableAllPatchesReport): string {
       ? 'none'
       : report.gpus.map((g) => `${g.index}: ${g.name}${g.arch ? ` (${g.arch})` : ''}`).join('; ');
   lines.push(`  GPUs             ${gpus}`);
+  lines.push(
+    `  TF.js backend    ${report.backend === null ? 'none (no TF.js)' : `${report.backend}, on ${report.backendDevice}`}`,
+  );
   lines.push(`  conv strategy    ${report.strategy}, runs on ${report.convDevice}`);
   for (const w of report.warnings) lines.push(`  warning: ${w}`);
   return `${lines.join('\n')}\n`;

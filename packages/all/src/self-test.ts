@@ -73,7 +73,8 @@ export interface SelfTestOptions {
   onCheck?: (check: AlgorithmCheck, index: number, total: number) => void;
 }
 
-function random(n: number, seed: number): Float32Array {
+/** Values in [-0.5, 0.5) from a seed (an LCG): the same inputs on every run and every backend. */
+export function random(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
   let s = seed >>> 0;
   for (let i = 0; i < n; i++) {
@@ -152,7 +153,8 @@ function hostData(operand: ConvOperand): Float32Array {
   throw new TypeError('the algorithm returned neither a host tensor nor a device tensor');
 }
 
-function relError(a: Float32Array, b: Float32Array): number {
+/** max |a − b| / max |b| (NaN counts as the largest difference). */
+export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Number.POSITIVE_INFINITY;
   let maxDiff = 0;
   let maxRef = 0;
@@ -177,7 +179,7 @@ function runOnce(
   return hostData(algorithm.backwardFilter(x, dy, c.w, c.geometry));
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }

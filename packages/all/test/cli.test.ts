@@ -4,9 +4,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deviceAddon } from '@rocm-patch/conv-bypass/device';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convBenchScript } from '../src/cli-main.js';
 import { gfx1010Tree, homeEnv } from './tree.js';
+
+const gpuUsable = deviceAddon().available().gpu;
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.mjs');
 const scratch = mkdtempSync(join(tmpdir(), 'rocm-patch-cli-'));
@@ -69,7 +72,16 @@ describe('doctor', () => {
     expect(r.status, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(Object.keys(json)).toEqual(
-      expect.arrayContaining(['gpus', 'rocm', 'nvidia', 'env', 'findings', 'plan', 'selfTest']),
+      expect.arrayContaining([
+        'gpus',
+        'rocm',
+        'nvidia',
+        'env',
+        'findings',
+        'plan',
+        'selfTest',
+        'backendSelfTest',
+      ]),
     );
     expect(json.gpus[0].arch).toBe('gfx1010');
     expect(json.selfTest.ok).toBe(true);
@@ -84,10 +96,56 @@ describe('doctor', () => {
     }
   });
 
-  it('--no-self-test skips it', () => {
+  it('--no-self-test skips both self-tests', () => {
     const r = run(['doctor', '--no-commands', '--no-self-test']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Conv self-test: skipped/);
+    expect(r.stdout).toMatch(/Backend self-test \('rocm' TF\.js backend\): skipped \(--no-self-test\)/);
+  });
+
+  it.skipIf(gpuUsable)('says why the rocm backend self-test is skipped on a machine without a GPU', () => {
+    const r = run(['doctor', '--no-commands']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /Backend self-test \('rocm' TF\.js backend\): skipped \(the 'rocm' backend cannot start here: [^\n]+\)\n/,
+    );
+    expect(r.stdout).toMatch(
+      /\n {2}To run the same kernels on the CPU \(tests, CI\), set ROCM_PATCH_TFJS_DEVICE=host\.\n/,
+    );
+    const json = JSON.parse(run(['doctor', '--no-commands', '--json']).stdout);
+    expect(json.backendSelfTest).toEqual({
+      skipped: expect.stringMatching(/cannot start here/),
+      fix: expect.stringMatching(/ROCM_PATCH_TFJS_DEVICE=host/),
+    });
+  });
+
+  it('runs the rocm backend self-test on the host device with ROCM_PATCH_TFJS_DEVICE=host', () => {
+    const env = { ...homeEnv(), ROCM_PATCH_TFJS_DEVICE: 'host' };
+    const r = run(['doctor', '--no-commands'], env);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /Backend self-test \('rocm' TF\.js backend on host \(.*; against tfjs-backend-cpu/,
+    );
+    for (const op of ['add, broadcast', 'matMul', 'conv2d', 'sum', 'softmax', 'maxPool']) {
+      expect(r.stdout).toMatch(new RegExp(`\\n  ${op}[^\\n]*\\s+ok\\s`));
+    }
+    expect(r.stdout).toMatch(/conv2d[^\n]*device: Conv2D/);
+    expect(r.stdout).toMatch(/Backend self-test: passed; /);
+    expect(r.stderr).toMatch(/backend self-test 6\/6 done/);
+    expect(r.stderr).not.toMatch(/Hi, looks like you are running TensorFlow\.js/);
+    const json = JSON.parse(run(['doctor', '--no-commands', '--json'], env).stdout);
+    expect(json.backendSelfTest.ok).toBe(true);
+    expect(json.backendSelfTest.device).toMatch(/^host/);
+    expect(json.backendSelfTest.checks).toHaveLength(6);
+    expect(typeof json.backendSelfTest.hostPathCalls).toBe('number');
+  });
+
+  it('fails (exit 1) with an invalid ROCM_PATCH_TFJS_DEVICE, naming it', () => {
+    const r = run(['doctor', '--no-commands'], { ...homeEnv(), ROCM_PATCH_TFJS_DEVICE: 'bogus' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(
+      /Backend self-test \('rocm' TF\.js backend\): FAILED, ROCM_PATCH_TFJS_DEVICE must be/,
+    );
   });
 });
 

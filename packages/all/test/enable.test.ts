@@ -1,14 +1,22 @@
 // enableAllPatches keeps process-wide state (that is the point of it), so the scenarios run in order here.
+// Without ROCM_PATCH_TFJS_DEVICE: the 'rocm' backend starts only on a usable GPU; elsewhere (this
+// repository's development machine, CI) TF.js stays on its cpu backend with the conv patch.
+import { deviceAddon } from '@rocm-patch/conv-bypass/device';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   enableAllPatches,
   formatPatchReport,
+  getBackendReport,
   getBypassStats,
   loaderDefaults,
+  printBackendReport,
   resetBypassStats,
 } from '../src/index.js';
 import { gfx1010Tree, homeEnv } from './tree.js';
+
+delete process.env.ROCM_PATCH_TFJS_DEVICE;
+const gpuUsable = deviceAddon().available().gpu;
 
 beforeAll(async () => {
   tf.enableProdMode();
@@ -25,6 +33,16 @@ describe('enableAllPatches', () => {
       /options\.multiprocessing/,
     );
     await expect(enableAllPatches({ onWarning: 'x' as never })).rejects.toThrow(/options\.onWarning/);
+    await expect(enableAllPatches({ backend: 'gpu' as never })).rejects.toThrow(
+      /options\.backend must be 'auto', 'rocm' or 'cpu', got "gpu"/,
+    );
+    await expect(enableAllPatches({ backend: 1 as never })).rejects.toThrow(RangeError);
+    await expect(enableAllPatches({ backnd: 'cpu' } as never)).rejects.toThrow(
+      /options\.backnd: unknown option \(known: environment, .*backend/,
+    );
+    await expect(enableAllPatches({ convBypass: { strategie: 'auto' } as never })).rejects.toThrow(
+      /options\.convBypass\.strategie: unknown option/,
+    );
   });
 
   it('runs the steps in order on a gfx1010 machine and reports each', async () => {
@@ -50,6 +68,32 @@ describe('enableAllPatches', () => {
     expect(report.strategy).toBe('auto');
     expect(report.convDevice).toMatch(/^cpu/); // this test machine's process has no GPU backend
     expect(formatPatchReport(report)).toMatch(/environment\s+done[\s\S]*gfx1010/);
+    expect(warnings.filter((w) => /backend/.test(w))).toEqual([]);
+  });
+
+  it.skipIf(gpuUsable)('keeps TF.js on its cpu backend where the rocm backend cannot start', async () => {
+    const report = await enableAllPatches({ tf });
+    expect(report.steps.backend).toEqual({
+      status: 'skipped',
+      detail: expect.stringMatching(/^the 'rocm' backend cannot start here: /),
+    });
+    expect(report.backend).toBe('cpu');
+    expect(report.backendDevice).toMatch(/^the CPU \(tfjs-backend-cpu/);
+    expect(tf.getBackend()).toBe('cpu');
+    expect(report.bypass?.backendName).toBe('cpu');
+    const text = formatPatchReport(report);
+    expect(text).toMatch(/backend\s+skipped\s+the 'rocm' backend cannot start here/);
+    expect(text).toMatch(/TF\.js backend\s+cpu, on the CPU/);
+    // The backend package was loaded to ask, but the backend never started: no report.
+    expect(getBackendReport()).toBeNull();
+    const lines: string[] = [];
+    expect(printBackendReport((t) => lines.push(t))).toBeNull();
+    expect(lines).toEqual([expect.stringMatching(/^rocm backend: not in use/)]);
+    // Asked for by name, it is an error that says why and what to do.
+    await expect(enableAllPatches({ tf, backend: 'rocm' })).rejects.toThrow(
+      /The 'rocm' TF\.js backend cannot start: [\s\S]*ROCM_PATCH_TFJS_DEVICE=host/,
+    );
+    expect(tf.getBackend()).toBe('cpu');
   });
 
   it('routes TF.js convolutions through the bypass afterwards', () => {
@@ -70,6 +114,7 @@ describe('enableAllPatches', () => {
     expect(again.steps.multiprocessing.status).toBe('already-done');
     expect(again.steps.dataLoader.status).toBe('already-done');
     expect(again.steps.convBypass.status).toBe('already-done');
+    expect(again.steps.backend.status).toBe(gpuUsable ? 'already-done' : 'skipped');
     expect(again.bypass).toBe((await enableAllPatches({ tf })).bypass);
     expect(env).toEqual(before);
     expect(warnings.length).toBe(count);

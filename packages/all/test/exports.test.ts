@@ -26,4 +26,23 @@ it('adds its own API', () => {
   expect(typeof all.formatPatchReport).toBe('function');
   expect(typeof all.runConvSelfTest).toBe('function');
   expect(typeof all.Progress).toBe('function');
+  for (const fn of [
+    'getBackendReport',
+    'formatBackendReport',
+    'printBackendReport',
+    'setStrict',
+    'isStrict',
+    'loadRocmBackend',
+    'runBackendSelfTest',
+  ]) {
+    expect(typeof (all as Record<string, unknown>)[fn], fn).toBe('function');
+  }
+});
+
+it('loads @rocm-patch/tfjs-backend only when asked: importing @rocm-patch/all does not register the backend', async () => {
+  const tf = await import('@tensorflow/tfjs');
+  expect(tf.engine().registryFactory).not.toHaveProperty('rocm');
+  const rocm = await all.loadRocmBackend();
+  expect(rocm.BACKEND_NAME).toBe('rocm');
+  expect(tf.engine().registryFactory).toHaveProperty('rocm');
 });
