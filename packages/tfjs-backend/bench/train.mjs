@@ -66,8 +66,9 @@ async function child(backend) {
     const { enableMiopenBypass } = await import('@rocm-patch/conv-bypass/tfjs');
     enableMiopenBypass({ tf, backend: 'cpu' });
   } else if (backend === 'webgpu') {
-    const dawn =
-      opts.dawn ?? process.env.ROCM_PATCH_DAWN_NODE ?? resolve(here, '../../../node_modules/dawn.node');
+    const dawn = resolve(
+      opts.dawn ?? process.env.ROCM_PATCH_DAWN_NODE ?? resolve(here, '../../../node_modules/dawn.node'),
+    );
     const { create, globals } = (await import('node:module')).createRequire(import.meta.url)(dawn);
     Object.assign(globalThis, globals);
     globalThis.navigator = { gpu: create([]) };
@@ -147,7 +148,8 @@ function runChild(backend) {
   );
   const lines = r.stdout.split('\n').filter((l) => l.startsWith('{'));
   if (r.status !== 0 || lines.length === 0) {
-    const why = (r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' | ');
+    const text = (r.stderr || r.stdout || '').trim();
+    const why = (text.split('\n').find((l) => /Error|error:/.test(l)) ?? text.split('\n').pop() ?? '').trim();
     return { skipped: `${backend}: ${why || `exit ${r.status}`}` };
   }
   return { results: lines.map((l) => JSON.parse(l)) };

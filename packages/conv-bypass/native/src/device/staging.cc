@@ -30,16 +30,32 @@ void StagingPool::reclaimCompleted() {
   }
 }
 
+namespace {
+// Rounded to 4 KiB (small) or 1/8 of the power of two (large), so that sizes repeat and blocks are reused.
+size_t stagingSize(size_t bytes) {
+  size_t size = (bytes + 4095) / 4096 * 4096;
+  if (size > (size_t{1} << 20)) {
+    int top = 63;
+    while (top > 0 && ((size >> top) & 1u) == 0) --top;
+    const size_t step = size_t{1} << (top - 3);
+    size = (size + step - 1) / step * step;
+  }
+  return size;
+}
+}  // namespace
+
 Status StagingPool::acquire(size_t bytes, StagingBlock** out) {
   *out = nullptr;
   if (bytes == 0) bytes = 1;
+  const size_t size = stagingSize(bytes);
   reclaimCompleted();
-  // Best fit among the free blocks, wasting at most half of a block.
+  // The smallest free block that holds the request and is at most twice its size class (a scalar's
+  // upload reuses a 4 KiB block; a huge block is not tied up by a small copy).
   StagingBlock* best = nullptr;
   size_t bestIndex = 0;
   for (size_t i = 0; i < free_.size(); ++i) {
     StagingBlock* b = free_[i];
-    if (b->bytes >= bytes && b->bytes / 2 <= bytes && (best == nullptr || b->bytes < best->bytes)) {
+    if (b->bytes >= bytes && b->bytes <= 2 * size && (best == nullptr || b->bytes < best->bytes)) {
       best = b;
       bestIndex = i;
     }
@@ -50,14 +66,6 @@ Status StagingPool::acquire(size_t bytes, StagingBlock** out) {
     cached_ -= best->bytes;
     *out = best;
     return Status{};
-  }
-  // Round to 4 KiB (small) or 1/8 of the power of two (large) so sizes repeat.
-  size_t size = (bytes + 4095) / 4096 * 4096;
-  if (size > (size_t{1} << 20)) {
-    int top = 63;
-    while (top > 0 && ((size >> top) & 1u) == 0) --top;
-    const size_t step = size_t{1} << (top - 3);
-    size = (size + step - 1) / step * step;
   }
   auto* b = new StagingBlock();
   Status s = rt_->hostAlloc(size, &b->ptr);
