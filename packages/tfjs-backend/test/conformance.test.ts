@@ -1,7 +1,7 @@
 // tfjs-core's own test suite (the one TF.js's backends run) against 'rocm', compared with the same suite
 // on tfjs-backend-cpu in the same run: at least 99% of the specs that pass on cpu must pass on 'rocm',
-// and every one that does not must be a known, explained failure (test/conformance/known-failures.json:
-// spec name with the environment replaced by <env> → the reason; the package README lists them too).
+// and every one that does not must be a known, explained failure (test/conformance/known-failures.json, per
+// device: spec name with the environment replaced by <env> → the reason; the package README lists them).
 // It runs on the GPU where one is usable, else on the host device.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,7 @@ describe(`tfjs-core conformance suite on 'rocm' (${TEST_DEVICE} device)`, () => 
       runConformance({ setup, outDir, name: 'cpu', env: { CONFORMANCE_BACKEND: 'cpu' } }),
       runConformance({ setup, outDir, name: 'rocm', env: { CONFORMANCE_BACKEND: 'rocm' } }),
     ])) as [Results, Results];
-    const r = compareConformance(cpu, rocm, KNOWN_FAILURES);
+    const r = compareConformance(cpu, rocm, KNOWN_FAILURES[TEST_DEVICE]);
     expect(r.compared).toBeGreaterThan(4000);
     expect(r.unexplained).toEqual([]);
     expect(r.fixed).toEqual([]);

@@ -107,7 +107,9 @@ struct Softplus {
 RP_UNARY(Sqrt, sqrt(x))
 RP_UNARY(Square, x * x)
 RP_UNARY(Step, isNan(x) ? x : (x > C(0) ? C(1) : C(p.p0)))
-RP_UNARY(Tan, tan(x))
+// In double: float32 tan of a large argument (e.g. 1e4) is off by more than TF.js tolerates; JavaScript
+// computes it in double.
+RP_UNARY(Tan, C(tan(static_cast<double>(x))))
 RP_UNARY(Tanh, tanh(x))
 #undef RP_UNARY
 
