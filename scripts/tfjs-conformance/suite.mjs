@@ -45,7 +45,9 @@ export function compareConformance(cpu, rocm, known) {
   const rocmPassed = new Set(rocm.passed.map((n) => specKey(n, 'rocm')));
   const failures = new Map(rocm.failed.map((f) => [specKey(f.name, 'rocm'), f.message]));
   // Specs that exist for one environment only (the suite's own cpu-only checks) are not compared.
-  const cpuPassed = cpu.passed.map((n) => specKey(n, 'cpu')).filter((k) => rocmPassed.has(k) || failures.has(k));
+  const cpuPassed = cpu.passed
+    .map((n) => specKey(n, 'cpu'))
+    .filter((k) => rocmPassed.has(k) || failures.has(k));
   const missing = cpuPassed.filter((k) => !rocmPassed.has(k));
   return {
     compared: cpuPassed.length,

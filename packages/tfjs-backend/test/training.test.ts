@@ -14,13 +14,21 @@ import { ON_GPU, TEST_DEVICE } from './helpers.js';
 
 type Model = tf.Sequential;
 
+let patched = false;
+async function useCpuReference(): Promise<void> {
+  await tf.setBackend('cpu');
+  if (!patched) enableMiopenBypass({ tf, backend: 'cpu', strategy: 'cpu' });
+  patched = true;
+}
+
 async function losses(
   backend: string,
   name: 'cifar' | 'bncnn',
   size: number,
   steps: number,
 ): Promise<number[]> {
-  await tf.setBackend(backend);
+  if (backend === 'cpu') await useCpuReference();
+  else await tf.setBackend(backend);
   const m: Model = MODELS[name](tf);
   const { x, y } = batch(tf, size);
   const out: number[] = [];
@@ -32,13 +40,6 @@ async function losses(
 
 function relative(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
-}
-
-let patched = false;
-async function useCpuReference(): Promise<void> {
-  await tf.setBackend('cpu');
-  if (!patched) enableMiopenBypass({ tf, backend: 'cpu', strategy: 'cpu' });
-  patched = true;
 }
 
 describe(`training on the 'rocm' backend (${TEST_DEVICE} device)`, () => {

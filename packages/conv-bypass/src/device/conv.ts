@@ -3,7 +3,14 @@
 // router takes it — our GPU kernels, the vendor library (for keys its probe found safe) and, on the host
 // device, the CPU convolution — without copying anything to the host and without waiting for the device.
 import { resolveParams } from '../geometry.js';
-import type { AlgorithmName, ConvAlgorithm, ConvGeometry, ConvOperand, Shape4, Tensor4 } from '../strategy/types.js';
+import type {
+  AlgorithmName,
+  ConvAlgorithm,
+  ConvGeometry,
+  ConvOperand,
+  Shape4,
+  Tensor4,
+} from '../strategy/types.js';
 import type { ConvParams } from '../types.js';
 import type { DeviceAddon } from './index.js';
 
@@ -73,7 +80,12 @@ export function isBufferOperand(value: unknown): value is BufferOperand {
 }
 
 /** The native algorithm codes of convForward/convBackwardData/convBackwardFilter. */
-const ALGO_CODES: Partial<Record<AlgorithmName, number>> = { implicit_gemm: 0, gpu_unfold: 1, vendor: 2, cpu: 3 };
+const ALGO_CODES: Partial<Record<AlgorithmName, number>> = {
+  implicit_gemm: 0,
+  gpu_unfold: 1,
+  vendor: 2,
+  cpu: 3,
+};
 
 function writeParams(args: Float64Array, p: ConvParams): void {
   args[0] = p.n;
@@ -95,7 +107,8 @@ function writeParams(args: Float64Array, p: ConvParams): void {
 }
 
 function shape4(operand: BufferOperand, name: string): Shape4 {
-  if (operand.shape.length !== 4) throw new RangeError(`${name} must be a 4-D tensor, got [${operand.shape.join(', ')}]`);
+  if (operand.shape.length !== 4)
+    throw new RangeError(`${name} must be a 4-D tensor, got [${operand.shape.join(', ')}]`);
   return operand.shape as Shape4;
 }
 
@@ -125,7 +138,8 @@ export function withBufferOperands(algorithm: ConvAlgorithm): ConvAlgorithm {
   const fn = `conv (${algorithm.name}, device buffers)`;
   // The CPU algorithm on a GPU's buffers (strategy 'cpu', which the user asked for): download, compute on
   // the host, upload.
-  const roundTrip = (operand: BufferOperand): boolean => algorithm.name === 'cpu' && operand.device.kind === 'gpu';
+  const roundTrip = (operand: BufferOperand): boolean =>
+    algorithm.name === 'cpu' && operand.device.kind === 'gpu';
   return {
     name: algorithm.name,
     forward(x, w, geometry, bias, relu) {
@@ -136,16 +150,26 @@ export function withBufferOperands(algorithm: ConvAlgorithm): ConvAlgorithm {
         const b = bias === undefined ? undefined : isBufferOperand(bias) ? host(bias) : bias;
         return upload(x, reluOnHost(algorithm.forward(host(x), host(w), geometry, b), relu));
       }
-      if (bias !== undefined && !isBufferOperand(bias)) throw new TypeError(`${fn}: bias must be a BufferOperand`);
+      if (bias !== undefined && !isBufferOperand(bias))
+        throw new TypeError(`${fn}: bias must be a BufferOperand`);
       const p = resolveParams(shape4(x, 'x'), shape4(w, 'w'), { ...geometry }, fn);
       const y = result(x, [p.n, p.k, p.p, p.q]);
       return run(y, () => {
         writeParams(x.device.args, p);
-        x.device.addon.convForward(x.nameId, code, x.buffer, w.buffer, bias?.buffer ?? -1, y.buffer, relu === true);
+        x.device.addon.convForward(
+          x.nameId,
+          code,
+          x.buffer,
+          w.buffer,
+          bias?.buffer ?? -1,
+          y.buffer,
+          relu === true,
+        );
       });
     },
     backwardData(dy, w, inputShape, geometry) {
-      if (!isBufferOperand(dy) || !isBufferOperand(w)) return algorithm.backwardData(dy, w, inputShape, geometry);
+      if (!isBufferOperand(dy) || !isBufferOperand(w))
+        return algorithm.backwardData(dy, w, inputShape, geometry);
       if (roundTrip(dy)) return upload(dy, algorithm.backwardData(host(dy), host(w), inputShape, geometry));
       const p = resolveParams(inputShape, shape4(w, 'w'), { ...geometry }, fn);
       const dx = result(dy, [...inputShape]);
@@ -155,7 +179,8 @@ export function withBufferOperands(algorithm: ConvAlgorithm): ConvAlgorithm {
       });
     },
     backwardFilter(x, dy, filterShape, geometry) {
-      if (!isBufferOperand(x) || !isBufferOperand(dy)) return algorithm.backwardFilter(x, dy, filterShape, geometry);
+      if (!isBufferOperand(x) || !isBufferOperand(dy))
+        return algorithm.backwardFilter(x, dy, filterShape, geometry);
       if (roundTrip(x)) return upload(x, algorithm.backwardFilter(host(x), host(dy), filterShape, geometry));
       const p = resolveParams(shape4(x, 'x'), filterShape, { ...geometry }, fn);
       const dw = result(x, [...filterShape]);
@@ -176,7 +201,8 @@ function host(o: BufferOperand): Tensor4 {
 /** A host result as a new owned buffer operand beside `like`. */
 function upload(like: BufferOperand, r: ConvOperand): BufferOperand {
   const t = r as Tensor4;
-  if (!(t.data instanceof Float32Array)) throw new TypeError('conv: the CPU algorithm returned no host tensor');
+  if (!(t.data instanceof Float32Array))
+    throw new TypeError('conv: the CPU algorithm returned no host tensor');
   const out = result(like, t.shape);
   return run(out, () => like.device.addon.upload(out.buffer, t.data));
 }
@@ -196,4 +222,4 @@ export function deviceSynchronizer(operands: readonly unknown[]): (() => void) |
   return undefined;
 }
 
-export type { ConvOperand, ConvGeometry };
+export type { ConvGeometry, ConvOperand };

@@ -121,7 +121,15 @@ export interface DeviceAddon {
   /** y[yBase + idx·sy] = x[xBase + idx·sx]; args: shape, sx, sy. */
   copy(nameId: number, x: number, y: number, rank: number, xBase: number, yBase: number): void;
   /** Conv geometry in args[0..16) (n c h w k r s p q strideH strideW padTop padLeft dilationH dilationW groups). */
-  convForward(nameId: number, algo: number, x: number, w: number, bias: number, y: number, relu: boolean): void;
+  convForward(
+    nameId: number,
+    algo: number,
+    x: number,
+    w: number,
+    bias: number,
+    y: number,
+    relu: boolean,
+  ): void;
   convBackwardData(nameId: number, algo: number, dy: number, w: number, dx: number): void;
   convBackwardFilter(nameId: number, algo: number, x: number, dy: number, dw: number): void;
   /** Fused Adam update of one variable (tensor/optimizer.h); the 1 − β^t are device scalars. */

@@ -22,7 +22,8 @@ export function detectCapabilities(): Capabilities {
     }
   }
   for (const [name, algorithm] of Object.entries(capabilities.algorithms)) {
-    if (algorithm) capabilities.algorithms[name as keyof typeof capabilities.algorithms] = withBufferOperands(algorithm);
+    if (algorithm)
+      capabilities.algorithms[name as keyof typeof capabilities.algorithms] = withBufferOperands(algorithm);
   }
   return capabilities;
 }

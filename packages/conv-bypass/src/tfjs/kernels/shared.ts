@@ -44,7 +44,7 @@ export function depthwiseLayoutSupported(args: KernelArgs): boolean {
  */
 export function dyMatches(info: Conv2DInfo, dy: TensorInfo | undefined): boolean {
   const s = dy?.shape;
-  if (!s || s.length !== 4) return false;
+  if (s?.length !== 4) return false;
   const expected =
     info.dataFormat === 'channelsFirst'
       ? [info.batchSize, info.outChannels, info.outHeight, info.outWidth]
