@@ -1,3 +1,5 @@
+// Not type-checked (tsconfig excludes it): it imports this package by name, which resolves only after the
+// package is built; esbuild bundles it against that build (scripts/tfjs-conformance/bundle.mjs).
 // Setup of tfjs-core's conformance suite (scripts/tfjs-conformance) on tfjs-backend-cpu, with this
 // package's conv patch enabled when CONFORMANCE_PATCH=1: the patch must not change what the suite sees.
 import * as tf from '@tensorflow/tfjs-core/dist/index.js';
