@@ -7,7 +7,7 @@
 import { getConvRouter } from '@rocm-patch/conv-bypass';
 import { BufferOperand, type DeviceHandle, isBufferOperand } from '@rocm-patch/conv-bypass/device';
 import { convGeometryOf } from '@rocm-patch/conv-bypass/tfjs';
-import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { RocmBackend } from '../backend.js';
 import { binary, fill, unary } from './elementwise.js';
 import { transpose } from './movement.js';
@@ -235,6 +235,43 @@ function activate(
 export function dyMatches(info: Conv2DInfo, dy: TensorInfo): boolean {
   const expected = tfShape(info, 'out');
   return dy.shape.length === 4 && expected.every((d, i) => d === dy.shape[i]);
+}
+
+/** Why a gradient kernel's device path cannot take the call, or undefined. */
+export function gradientRefusal(info: Conv2DInfo, dy: TensorInfo, depthwise: boolean): string | undefined {
+  if (!dyMatches(info, dy)) return "dy does not have the geometry's output shape";
+  return convRefusal(info, depthwise);
+}
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  dilations?: number | [number, number];
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  dataFormat?: 'NHWC' | 'NCHW';
+}
+
+/**
+ * TF.js's geometry of a conv kernel call (its rules for 'same', 'valid', explicit padding and rounding):
+ * x's shape (or a gradient's inputShape), the filter's, and the kernel's attributes. The input gradient
+ * kernels have no dilations; depthwise kernels are NHWC only.
+ */
+export function conv2dInfo(
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  attrs: ConvAttrs,
+  depthwise: boolean,
+): Conv2DInfo {
+  return backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+    depthwise ? 'channelsLast' : backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC'),
+  );
 }
 
 export function convBackwardData(

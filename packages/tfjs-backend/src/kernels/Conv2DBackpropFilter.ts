@@ -1,26 +1,11 @@
-import {
-  backend_util,
-  Conv2DBackpropFilter,
-  type Conv2DBackpropFilterAttrs,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
-import { convBackwardFilter, convRefusal, dyMatches } from '../kernel_utils/conv.js';
+import { Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import { conv2dInfo, convBackwardFilter, gradientRefusal } from '../kernel_utils/conv.js';
 import { deviceKernel, type RocmKernelArgs } from '../kernel_utils/kernel.js';
 
-function info({ inputs, attrs }: RocmKernelArgs) {
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-    attrs as unknown as Conv2DBackpropFilterAttrs;
-  return backend_util.computeConv2DInfo(
-    (inputs.x as TensorInfo).shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    backend_util.convertConv2DDataFormat(dataFormat),
-  );
-}
+const info = ({ inputs, attrs }: RocmKernelArgs) => {
+  const a = attrs as unknown as Conv2DBackpropFilterAttrs;
+  return conv2dInfo((inputs.x as TensorInfo).shape, a.filterShape, { ...a, dilations: 1 }, false);
+};
 
 export const conv2DBackpropFilterConfig = deviceKernel(
   Conv2DBackpropFilter,
@@ -32,11 +17,5 @@ export const conv2DBackpropFilterConfig = deviceKernel(
       info(args),
       false,
     ),
-  {
-    refuse: (args) => {
-      const i = info(args);
-      if (!dyMatches(i, args.inputs.dy as TensorInfo)) return "dy does not have the geometry's output shape";
-      return convRefusal(i, false);
-    },
-  },
+  { refuse: (args) => gradientRefusal(info(args), args.inputs.dy as TensorInfo, false) },
 );

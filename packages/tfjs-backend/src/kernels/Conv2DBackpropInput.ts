@@ -1,26 +1,11 @@
-import {
-  backend_util,
-  Conv2DBackpropInput,
-  type Conv2DBackpropInputAttrs,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
-import { convBackwardData, convRefusal, dyMatches } from '../kernel_utils/conv.js';
+import { Conv2DBackpropInput, type Conv2DBackpropInputAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import { conv2dInfo, convBackwardData, gradientRefusal } from '../kernel_utils/conv.js';
 import { deviceKernel, type RocmKernelArgs } from '../kernel_utils/kernel.js';
 
-function info({ inputs, attrs }: RocmKernelArgs) {
-  const { inputShape, strides, pad, dataFormat, dimRoundingMode } =
-    attrs as unknown as Conv2DBackpropInputAttrs;
-  return backend_util.computeConv2DInfo(
-    inputShape,
-    (inputs.filter as TensorInfo).shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    backend_util.convertConv2DDataFormat(dataFormat),
-  );
-}
+const info = ({ inputs, attrs }: RocmKernelArgs) => {
+  const a = attrs as unknown as Conv2DBackpropInputAttrs;
+  return conv2dInfo(a.inputShape, (inputs.filter as TensorInfo).shape, { ...a, dilations: 1 }, false);
+};
 
 // The input gradient (and conv2dTranspose's forward pass).
 export const conv2DBackpropInputConfig = deviceKernel(
@@ -33,11 +18,5 @@ export const conv2DBackpropInputConfig = deviceKernel(
       info(args),
       false,
     ),
-  {
-    refuse: (args) => {
-      const i = info(args);
-      if (!dyMatches(i, args.inputs.dy as TensorInfo)) return "dy does not have the geometry's output shape";
-      return convRefusal(i, false);
-    },
-  },
+  { refuse: (args) => gradientRefusal(info(args), args.inputs.dy as TensorInfo, false) },
 );

@@ -1,20 +1,14 @@
-import { backend_util, FusedConv2D, type FusedConv2DAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
-import { type Activation, convForward, convRefusal } from '../kernel_utils/conv.js';
+import { FusedConv2D, type FusedConv2DAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import { type Activation, conv2dInfo, convForward, convRefusal } from '../kernel_utils/conv.js';
 import { deviceKernel, type RocmKernelArgs } from '../kernel_utils/kernel.js';
 
-function info({ inputs, attrs }: RocmKernelArgs) {
-  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as FusedConv2DAttrs;
-  return backend_util.computeConv2DInfo(
-    (inputs.x as TensorInfo).shape as [number, number, number, number],
-    (inputs.filter as TensorInfo).shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
+const info = ({ inputs, attrs }: RocmKernelArgs) =>
+  conv2dInfo(
+    (inputs.x as TensorInfo).shape,
+    (inputs.filter as TensorInfo).shape,
+    attrs as unknown as FusedConv2DAttrs,
     false,
-    backend_util.convertConv2DDataFormat(dataFormat),
   );
-}
 
 // Bias and ReLU in the convolution's epilogue; other activations one launch after it.
 export const fusedConv2DConfig = deviceKernel(
