@@ -61,7 +61,7 @@ export function probeDevice(request: DeviceRequest = safeRequest()): DeviceProbe
   const a = addon.available();
   if (a.gpu) return { kind: 'gpu', reason: '', fix: '' };
   if (a.backend === 'none') return { kind: null, reason: a.reason, fix: `${FIX_BUILD}\n${FIX_HOST}` };
-  return { kind: null, reason: `no usable GPU (${a.reason})`, fix: `${FIX_DRIVER}\n${FIX_HOST}` };
+  return { kind: null, reason: a.reason, fix: `${FIX_DRIVER}\n${FIX_HOST}` };
 }
 
 function safeRequest(): DeviceRequest {
