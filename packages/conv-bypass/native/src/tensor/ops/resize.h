@@ -80,18 +80,30 @@ RP_HD inline void bilinearCandidates(Index x, double scale, Index out, Index& lo
   hi = static_cast<Index>(fmin(static_cast<double>(out - 1), h));
 }
 
+// The (batch, row, column, channel) of element i of an NHWC tensor of height h, width w, c channels.
+template <class Index>
+struct Nhwc {
+  Index b, y, x, c;
+};
+template <class Index>
+RP_HD inline Nhwc<Index> splitNhwc(Index i, int64_t h, int64_t w, int64_t c) {
+  const Index C = static_cast<Index>(c), W = static_cast<Index>(w), H = static_cast<Index>(h);
+  Nhwc<Index> e;
+  e.c = i % C;
+  i /= C;
+  e.x = i % W;
+  i /= W;
+  e.y = i % H;
+  e.b = i / H;
+  return e;
+}
+
 }  // namespace resize
 
 template <class Index>
 RP_HD inline float bilinearAt(const ResizeGeom& g, const float* x, Index o) {
   const Index C = static_cast<Index>(g.channels), inH = static_cast<Index>(g.inH), inW = static_cast<Index>(g.inW);
-  Index t = o;
-  const Index c = t % C;
-  t /= C;
-  const Index ox = t % static_cast<Index>(g.outW);
-  t /= static_cast<Index>(g.outW);
-  const Index oy = t % static_cast<Index>(g.outH);
-  const Index b = t / static_cast<Index>(g.outH);
+  const auto [b, oy, ox, c] = resize::splitNhwc(o, g.outH, g.outW, g.channels);
   const bool half = g.halfPixelCenters != 0;
   Index top, bottom, left, right;
   float rowFrac, colFrac;
@@ -111,13 +123,7 @@ RP_HD inline float bilinearAt(const ResizeGeom& g, const float* x, Index o) {
 template <class Index>
 RP_HD inline Index nearestSourceOffset(const ResizeGeom& g, Index o) {
   const Index C = static_cast<Index>(g.channels), inH = static_cast<Index>(g.inH), inW = static_cast<Index>(g.inW);
-  Index t = o;
-  const Index c = t % C;
-  t /= C;
-  const Index ox = t % static_cast<Index>(g.outW);
-  t /= static_cast<Index>(g.outW);
-  const Index oy = t % static_cast<Index>(g.outH);
-  const Index b = t / static_cast<Index>(g.outH);
+  const auto [b, oy, ox, c] = resize::splitNhwc(o, g.outH, g.outW, g.channels);
   const bool align = g.alignCorners != 0, half = g.halfPixelCenters != 0;
   const Index sy = resize::nearestSource(oy, g.scaleH, inH, align, half);
   const Index sx = resize::nearestSource(ox, g.scaleW, inW, align, half);
@@ -131,13 +137,7 @@ template <class Index>
 RP_HD inline float bilinearGradAt(const ResizeGeom& g, const float* dy, Index i) {
   const Index C = static_cast<Index>(g.channels), xH = static_cast<Index>(g.inH), xW = static_cast<Index>(g.inW);
   const Index yH = static_cast<Index>(g.outH), yW = static_cast<Index>(g.outW);
-  Index t = i;
-  const Index c = t % C;
-  t /= C;
-  const Index px = t % xW;
-  t /= xW;
-  const Index py = t % xH;
-  const Index b = t / xH;
+  const auto [b, py, px, c] = resize::splitNhwc(i, g.inH, g.inW, g.channels);
   Index rLo, rHi, cLo, cHi;
   resize::bilinearCandidates(py, g.scaleH, yH, rLo, rHi);
   resize::bilinearCandidates(px, g.scaleW, yW, cLo, cHi);
@@ -194,13 +194,7 @@ template <class Index>
 RP_HD inline float nearestGradAt(const ResizeGeom& g, const float* dy, Index i) {
   const Index C = static_cast<Index>(g.channels), xH = static_cast<Index>(g.inH), xW = static_cast<Index>(g.inW);
   const Index yH = static_cast<Index>(g.outH), yW = static_cast<Index>(g.outW);
-  Index t = i;
-  const Index c = t % C;
-  t /= C;
-  const Index px = t % xW;
-  t /= xW;
-  const Index py = t % xH;
-  const Index b = t / xH;
+  const auto [b, py, px, c] = resize::splitNhwc(i, g.inH, g.inW, g.channels);
   const bool align = g.alignCorners != 0;
   Index rLo, rHi, cLo, cHi;
   resize::nearestGradWindow(py, g.scaleH, yH, rLo, rHi);
