@@ -266,6 +266,28 @@ describe('ConvRouter', () => {
     expect(vendor.calls).toBe(2);
   });
 
+  it('probesSettled() resolves once every probe started so far has an outcome', async () => {
+    const igemm = fakeAlgorithm('implicit_gemm');
+    const vendor = fakeAlgorithm('vendor');
+    const finished: number[] = [];
+    const probe: ProbeFunction = async (p) => {
+      await new Promise((resolve) => setTimeout(resolve, 5 * p.x[2]!));
+      finished.push(p.x[2]!);
+      return { outcome: 'ok', ms: 1 };
+    };
+    const router = routerWith(fakeGpuCapabilities({ implicit_gemm: igemm, vendor }), {
+      strategy: 'selective',
+      probe,
+    });
+    await router.probesSettled(); // nothing pending
+    router.run('test', forward(12), geometry);
+    router.run('test', forward(8), geometry);
+    await router.probesSettled();
+    expect(finished.sort((a, b) => a - b)).toEqual([8, 12]);
+    router.run('test', forward(12), geometry);
+    expect(vendor.calls).toBe(1);
+  });
+
   it('a key whose probe hung never uses the vendor path', async () => {
     vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const igemm = fakeAlgorithm('implicit_gemm');

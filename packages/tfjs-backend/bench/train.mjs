@@ -5,7 +5,7 @@
 //   webgpu       tfjs-backend-webgpu over Dawn (the `webgpu` package's dawn.node), when it can be loaded
 //   torch        PyTorch eager through torch_train_ref.py, when python3 has torch and a GPU
 //   npm run bench -w @rocm-patch/tfjs-backend -- [--json] [--cases cifar:32,cifar:256,bncnn:64]
-//     [--backends rocm,cpu-patched,webgpu,torch] [--steps 30] [--warmup 5] [--slow-budget-s 45]
+//     [--backends rocm,cpu-patched,webgpu,torch] [--steps 30] [--warmup 20] [--slow-budget-s 45]
 //     [--torch-ref PATH] [--dawn PATH]
 // Each TF.js backend runs in its own child process (one backend's state never slows another). A peer
 // slower than 1 s per step gets as many steps as fit in --slow-budget-s (at least 3, median reported).
@@ -23,7 +23,7 @@ const { values: opts } = parseArgs({
     cases: { type: 'string', default: 'cifar:32,cifar:256,bncnn:64' },
     backends: { type: 'string', default: 'rocm,cpu-patched,webgpu,torch' },
     steps: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '20' },
     'slow-budget-s': { type: 'string', default: '45' },
     'torch-ref': { type: 'string' },
     dawn: { type: 'string' },
@@ -53,6 +53,17 @@ function fail(message) {
 // ---- child: one TF.js backend ---------------------------------------------------------------------------
 
 async function child(backend) {
+  // WebGPU first: tfjs-backend-webgpu registers itself only if navigator.gpu exists when it loads, and a
+  // bundled TF.js loads it together with tfjs-core.
+  if (backend === 'webgpu') {
+    const dawn = resolve(
+      opts.dawn ?? process.env.ROCM_PATCH_DAWN_NODE ?? resolve(here, '../../../node_modules/dawn.node'),
+    );
+    const { create, globals } = (await import('node:module')).createRequire(import.meta.url)(dawn);
+    Object.assign(globalThis, globals);
+    globalThis.navigator = { gpu: create([]) };
+    await import('@tensorflow/tfjs-backend-webgpu');
+  }
   const tf = await import('@tensorflow/tfjs');
   const { MODELS, batch } = await import('./models.mjs');
   let report = () => undefined;
@@ -66,13 +77,6 @@ async function child(backend) {
     const { enableMiopenBypass } = await import('@rocm-patch/conv-bypass/tfjs');
     enableMiopenBypass({ tf, backend: 'cpu' });
   } else if (backend === 'webgpu') {
-    const dawn = resolve(
-      opts.dawn ?? process.env.ROCM_PATCH_DAWN_NODE ?? resolve(here, '../../../node_modules/dawn.node'),
-    );
-    const { create, globals } = (await import('node:module')).createRequire(import.meta.url)(dawn);
-    Object.assign(globalThis, globals);
-    globalThis.navigator = { gpu: create([]) };
-    await import('@tensorflow/tfjs-backend-webgpu');
     if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs-backend-webgpu did not start');
   }
   for (const { model, batch: size } of cases) {
@@ -88,6 +92,13 @@ async function child(backend) {
     // A peer slower than 1 s per step warms up with that one step (its median is of ≥ 3 steps anyway).
     const first = await step();
     for (let i = 1; i < warmup && first <= 1000; i++) await step();
+    if (backend === 'rocm') {
+      // The conv router probes the vendor library's path of each new key in the background (up to 10 s);
+      // an outcome can change AUTO's choice, so time the steady state after the probes and a few steps.
+      const { getConvRouter } = await import('@rocm-patch/conv-bypass');
+      await getConvRouter().probesSettled();
+      for (let i = 0; i < 5; i++) await step();
+    }
     const before = report();
     const times = [];
     const slow = first > 1000;

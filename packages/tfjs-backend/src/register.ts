@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { getKernel, getKernelsForBackend, registerBackend, registerKernel } from '@tensorflow/tfjs-core';
 import { RocmBackend } from './backend.js';
 import { probeDevice, requestedDevice } from './device.js';
+import { installDeviceGradients } from './gradients.js';
 import { BACKEND_NAME, hostKernel } from './kernel_utils/kernel.js';
 import { installFusedOptimizers } from './optimizers.js';
 import { KERNEL_CONFIGS } from './register_all_kernels.js';
@@ -34,6 +35,7 @@ export function registerRocmBackend(): void {
       registerKernel(hostKernel(kernelName));
   }
   installFusedOptimizers();
+  installDeviceGradients();
 }
 
 /** The names of the kernels implemented on the device. */

@@ -235,6 +235,18 @@ export class ConvRouter {
     return pending;
   }
 
+  /**
+   * Resolves once every vendor probe started so far has an outcome (including probes started meanwhile):
+   * from then on AUTO's choices stop changing, so benchmarks and memory measurements wait for it.
+   */
+  async probesSettled(): Promise<void> {
+    for (;;) {
+      const pending = [...this.probes.values()];
+      await Promise.allSettled(pending);
+      if ([...this.probes.values()].every((p) => pending.includes(p))) return;
+    }
+  }
+
   private entry(key: string): DecisionEntry | undefined {
     return this.decisionDb.get(key);
   }

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -115,74 +116,39 @@ class Cudnn final : public Library {
   }
 
   std::string forward(const LibGeometry& g, const float* x, const float* w, float* y) override {
-    Descriptors d;
-    if (std::string e = setup(g, &d); !e.empty()) return e;
-    AlgoPerf perf[8];
-    int count = 0;
-    if (std::string e = check(api_.GetForwardAlgorithm(handle_, d.x, d.w, d.conv, d.y, 8, &count, perf),
-                              "cudnnGetConvolutionForwardAlgorithm_v7");
-        !e.empty())
-      return e;
-    int algo = pick(perf, count);
-    if (algo < 0) return "cuDNN found no forward algorithm for this convolution";
-    size_t bytes = 0;
-    if (std::string e = check(api_.GetForwardWorkspaceSize(handle_, d.x, d.w, d.conv, d.y, algo, &bytes),
-                              "cudnnGetConvolutionForwardWorkspaceSize");
-        !e.empty())
-      return e;
+    Plan* pl = nullptr;
+    if (std::string e = plan(0, g, &pl); !e.empty()) return e;
     Workspace ws;
-    if (std::string e = ws.allocate(bytes); !e.empty()) return e;
+    if (std::string e = ws.allocate(pl->bytes); !e.empty()) return e;
+    const Descriptors& d = pl->d;
     const float one = 1.0f, zero = 0.0f;
-    return check(api_.ConvolutionForward(handle_, &one, d.x, x, d.w, w, d.conv, algo, ws.ptr, bytes, &zero, d.y, y),
-                 "cudnnConvolutionForward");
+    return check(
+        api_.ConvolutionForward(handle_, &one, d.x, x, d.w, w, d.conv, pl->algo, ws.ptr, pl->bytes, &zero, d.y, y),
+        "cudnnConvolutionForward");
   }
 
   std::string backwardData(const LibGeometry& g, const float* dy, const float* w, float* dx) override {
-    Descriptors d;
-    if (std::string e = setup(g, &d); !e.empty()) return e;
-    AlgoPerf perf[8];
-    int count = 0;
-    if (std::string e = check(api_.GetBackwardDataAlgorithm(handle_, d.w, d.y, d.conv, d.x, 8, &count, perf),
-                              "cudnnGetConvolutionBackwardDataAlgorithm_v7");
-        !e.empty())
-      return e;
-    int algo = pick(perf, count);
-    if (algo < 0) return "cuDNN found no backward-data algorithm for this convolution";
-    size_t bytes = 0;
-    if (std::string e = check(api_.GetBackwardDataWorkspaceSize(handle_, d.w, d.y, d.conv, d.x, algo, &bytes),
-                              "cudnnGetConvolutionBackwardDataWorkspaceSize");
-        !e.empty())
-      return e;
+    Plan* pl = nullptr;
+    if (std::string e = plan(1, g, &pl); !e.empty()) return e;
     Workspace ws;
-    if (std::string e = ws.allocate(bytes); !e.empty()) return e;
+    if (std::string e = ws.allocate(pl->bytes); !e.empty()) return e;
+    const Descriptors& d = pl->d;
     const float one = 1.0f, zero = 0.0f;
-    return check(
-        api_.ConvolutionBackwardData(handle_, &one, d.w, w, d.y, dy, d.conv, algo, ws.ptr, bytes, &zero, d.x, dx),
-        "cudnnConvolutionBackwardData");
+    return check(api_.ConvolutionBackwardData(handle_, &one, d.w, w, d.y, dy, d.conv, pl->algo, ws.ptr, pl->bytes,
+                                              &zero, d.x, dx),
+                 "cudnnConvolutionBackwardData");
   }
 
   std::string backwardFilter(const LibGeometry& g, const float* x, const float* dy, float* dw) override {
-    Descriptors d;
-    if (std::string e = setup(g, &d); !e.empty()) return e;
-    AlgoPerf perf[8];
-    int count = 0;
-    if (std::string e = check(api_.GetBackwardFilterAlgorithm(handle_, d.x, d.y, d.conv, d.w, 8, &count, perf),
-                              "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
-        !e.empty())
-      return e;
-    int algo = pick(perf, count);
-    if (algo < 0) return "cuDNN found no backward-filter algorithm for this convolution";
-    size_t bytes = 0;
-    if (std::string e = check(api_.GetBackwardFilterWorkspaceSize(handle_, d.x, d.y, d.conv, d.w, algo, &bytes),
-                              "cudnnGetConvolutionBackwardFilterWorkspaceSize");
-        !e.empty())
-      return e;
+    Plan* pl = nullptr;
+    if (std::string e = plan(2, g, &pl); !e.empty()) return e;
     Workspace ws;
-    if (std::string e = ws.allocate(bytes); !e.empty()) return e;
+    if (std::string e = ws.allocate(pl->bytes); !e.empty()) return e;
+    const Descriptors& d = pl->d;
     const float one = 1.0f, zero = 0.0f;
-    return check(
-        api_.ConvolutionBackwardFilter(handle_, &one, d.x, x, d.y, dy, d.conv, algo, ws.ptr, bytes, &zero, d.w, dw),
-        "cudnnConvolutionBackwardFilter");
+    return check(api_.ConvolutionBackwardFilter(handle_, &one, d.x, x, d.y, dy, d.conv, pl->algo, ws.ptr, pl->bytes,
+                                                &zero, d.w, dw),
+                 "cudnnConvolutionBackwardFilter");
   }
 
  private:
@@ -200,6 +166,56 @@ class Cudnn final : public Library {
       if (conv) api->DestroyConvolutionDescriptor(conv);
     }
   };
+
+  // The descriptors, algorithm and workspace size of one (operation, geometry), made on first use.
+  struct Plan {
+    Descriptors d;
+    int algo = -1;
+    size_t bytes = 0;
+  };
+
+  std::string plan(int op, const LibGeometry& g, Plan** out) {
+    const PlanKey key = MakePlanKey(op, g);
+    if (auto it = plans_.find(key); it != plans_.end()) {
+      *out = it->second.get();
+      return {};
+    }
+    auto pl = std::make_unique<Plan>();
+    Descriptors& d = pl->d;
+    if (std::string e = setup(g, &d); !e.empty()) return e;
+    AlgoPerf perf[8];
+    int count = 0;
+    std::string e;
+    if (op == 0) {
+      e = check(api_.GetForwardAlgorithm(handle_, d.x, d.w, d.conv, d.y, 8, &count, perf),
+                "cudnnGetConvolutionForwardAlgorithm_v7");
+      if (e.empty() && (pl->algo = pick(perf, count)) < 0) e = "cuDNN found no forward algorithm for this convolution";
+      if (e.empty())
+        e = check(api_.GetForwardWorkspaceSize(handle_, d.x, d.w, d.conv, d.y, pl->algo, &pl->bytes),
+                  "cudnnGetConvolutionForwardWorkspaceSize");
+    } else if (op == 1) {
+      e = check(api_.GetBackwardDataAlgorithm(handle_, d.w, d.y, d.conv, d.x, 8, &count, perf),
+                "cudnnGetConvolutionBackwardDataAlgorithm_v7");
+      if (e.empty() && (pl->algo = pick(perf, count)) < 0)
+        e = "cuDNN found no backward-data algorithm for this convolution";
+      if (e.empty())
+        e = check(api_.GetBackwardDataWorkspaceSize(handle_, d.w, d.y, d.conv, d.x, pl->algo, &pl->bytes),
+                  "cudnnGetConvolutionBackwardDataWorkspaceSize");
+    } else {
+      e = check(api_.GetBackwardFilterAlgorithm(handle_, d.x, d.y, d.conv, d.w, 8, &count, perf),
+                "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
+      if (e.empty() && (pl->algo = pick(perf, count)) < 0)
+        e = "cuDNN found no backward-filter algorithm for this convolution";
+      if (e.empty())
+        e = check(api_.GetBackwardFilterWorkspaceSize(handle_, d.x, d.y, d.conv, d.w, pl->algo, &pl->bytes),
+                  "cudnnGetConvolutionBackwardFilterWorkspaceSize");
+    }
+    if (!e.empty()) return e;
+    if (plans_.size() >= kMaxPlans) plans_.clear();
+    *out = pl.get();
+    plans_.emplace(key, std::move(pl));
+    return {};
+  }
 
   std::string check(cudnnStatus_t status, const char* what) const {
     if (status == 0) return {};
@@ -259,6 +275,7 @@ class Cudnn final : public Library {
   void* lib_;
   Api api_;
   cudnnHandle_t handle_ = nullptr;
+  std::map<PlanKey, std::unique_ptr<Plan>> plans_;
 };
 
 }  // namespace

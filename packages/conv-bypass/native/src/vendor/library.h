@@ -3,6 +3,7 @@
 // algorithm, sizes the workspace and runs.
 #pragma once
 
+#include <array>
 #include <string>
 
 namespace rocm_patch {
@@ -16,6 +17,19 @@ struct LibGeometry {
   int p, q;        // output
   int padH, padW, strideH, strideW, dilationH, dilationW, groups;
 };
+
+// A convolution's identity in the libraries' plan caches: the operation (0 forward, 1 backward data,
+// 2 backward filter) and its geometry. The descriptors and the algorithm choice are made once per key
+// (cuDNN's heuristics query and MIOpen's Find cost far more host time than the convolution itself at
+// training sizes), as PyTorch's benchmark cache does.
+using PlanKey = std::array<int, 17>;
+inline PlanKey MakePlanKey(int op, const LibGeometry& g) {
+  return {op,     g.n,       g.c,       g.h,       g.w,       g.k,         g.r,         g.s,     g.p,
+          g.q,    g.padH,    g.padW,    g.strideH, g.strideW, g.dilationH, g.dilationW, g.groups};
+}
+// At most this many plans per library: a model has a few dozen convolutions; a process that keeps
+// seeing new shapes starts the cache over rather than growing it without bound.
+constexpr size_t kMaxPlans = 256;
 
 class Library {
  public:

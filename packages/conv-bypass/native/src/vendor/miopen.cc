@@ -4,6 +4,8 @@
 #include <dlfcn.h>
 
 #include <cstddef>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "gpu/gpu_api.h"
@@ -99,73 +101,34 @@ class Miopen final : public Library {
   }
 
   std::string forward(const LibGeometry& g, const float* x, const float* w, float* y) override {
-    Descriptors d;
-    if (std::string e = setup(g, &d); !e.empty()) return e;
-    size_t bytes = 0;
-    if (std::string e = check(api_.ForwardGetWorkSpaceSize(handle_, d.w, d.x, d.conv, d.y, &bytes),
-                              "miopenConvolutionForwardGetWorkSpaceSize");
-        !e.empty())
-      return e;
+    Plan* pl = nullptr;
     Workspace ws;
-    if (std::string e = ws.allocate(bytes); !e.empty()) return e;
-    ConvAlgoPerf perf{};
-    int found = 0;
-    if (std::string e = check(api_.FindForward(handle_, d.x, x, d.w, w, d.conv, d.y, y, 1, &found, &perf, ws.ptr,
-                                               bytes, false),
-                              "miopenFindConvolutionForwardAlgorithm");
-        !e.empty())
-      return e;
-    if (found < 1) return "MIOpen found no forward algorithm for this convolution";
+    if (std::string e = plan(0, g, x, w, y, &ws, &pl); !e.empty()) return e;
+    const Descriptors& d = pl->d;
     const float one = 1.0f, zero = 0.0f;
-    return check(api_.Forward(handle_, &one, d.x, x, d.w, w, d.conv, perf.algo, &zero, d.y, y, ws.ptr, bytes),
+    return check(api_.Forward(handle_, &one, d.x, x, d.w, w, d.conv, pl->algo, &zero, d.y, y, ws.ptr, pl->bytes),
                  "miopenConvolutionForward");
   }
 
   std::string backwardData(const LibGeometry& g, const float* dy, const float* w, float* dx) override {
-    Descriptors d;
-    if (std::string e = setup(g, &d); !e.empty()) return e;
-    size_t bytes = 0;
-    if (std::string e = check(api_.BackwardDataGetWorkSpaceSize(handle_, d.y, d.w, d.conv, d.x, &bytes),
-                              "miopenConvolutionBackwardDataGetWorkSpaceSize");
-        !e.empty())
-      return e;
+    Plan* pl = nullptr;
     Workspace ws;
-    if (std::string e = ws.allocate(bytes); !e.empty()) return e;
-    ConvAlgoPerf perf{};
-    int found = 0;
-    if (std::string e = check(api_.FindBackwardData(handle_, d.y, dy, d.w, w, d.conv, d.x, dx, 1, &found, &perf,
-                                                    ws.ptr, bytes, false),
-                              "miopenFindConvolutionBackwardDataAlgorithm");
-        !e.empty())
-      return e;
-    if (found < 1) return "MIOpen found no backward-data algorithm for this convolution";
+    if (std::string e = plan(1, g, dy, w, dx, &ws, &pl); !e.empty()) return e;
+    const Descriptors& d = pl->d;
     const float one = 1.0f, zero = 0.0f;
     return check(
-        api_.BackwardData(handle_, &one, d.y, dy, d.w, w, d.conv, perf.algo, &zero, d.x, dx, ws.ptr, bytes),
+        api_.BackwardData(handle_, &one, d.y, dy, d.w, w, d.conv, pl->algo, &zero, d.x, dx, ws.ptr, pl->bytes),
         "miopenConvolutionBackwardData");
   }
 
   std::string backwardFilter(const LibGeometry& g, const float* x, const float* dy, float* dw) override {
-    Descriptors d;
-    if (std::string e = setup(g, &d); !e.empty()) return e;
-    size_t bytes = 0;
-    if (std::string e = check(api_.BackwardWeightsGetWorkSpaceSize(handle_, d.y, d.x, d.conv, d.w, &bytes),
-                              "miopenConvolutionBackwardWeightsGetWorkSpaceSize");
-        !e.empty())
-      return e;
+    Plan* pl = nullptr;
     Workspace ws;
-    if (std::string e = ws.allocate(bytes); !e.empty()) return e;
-    ConvAlgoPerf perf{};
-    int found = 0;
-    if (std::string e = check(api_.FindBackwardWeights(handle_, d.y, dy, d.x, x, d.conv, d.w, dw, 1, &found, &perf,
-                                                       ws.ptr, bytes, false),
-                              "miopenFindConvolutionBackwardWeightsAlgorithm");
-        !e.empty())
-      return e;
-    if (found < 1) return "MIOpen found no backward-weights algorithm for this convolution";
+    if (std::string e = plan(2, g, x, dy, dw, &ws, &pl); !e.empty()) return e;
+    const Descriptors& d = pl->d;
     const float one = 1.0f, zero = 0.0f;
     return check(
-        api_.BackwardWeights(handle_, &one, d.y, dy, d.x, x, d.conv, perf.algo, &zero, d.w, dw, ws.ptr, bytes),
+        api_.BackwardWeights(handle_, &one, d.y, dy, d.x, x, d.conv, pl->algo, &zero, d.w, dw, ws.ptr, pl->bytes),
         "miopenConvolutionBackwardWeights");
   }
 
@@ -182,6 +145,60 @@ class Miopen final : public Library {
       if (conv) api->DestroyConvolutionDescriptor(conv);
     }
   };
+
+  // The descriptors, workspace size and algorithm of one (operation, geometry). MIOpen's Find runs the
+  // candidate kernels, so it needs the call's buffers: it runs on the first call of a key only (its
+  // output is overwritten by the call itself). `ws` gets the call's workspace.
+  struct Plan {
+    Descriptors d;
+    int algo = -1;
+    size_t bytes = 0;
+  };
+
+  std::string plan(int op, const LibGeometry& g, const float* a, const float* b, float* out, Workspace* ws,
+                   Plan** result) {
+    const PlanKey key = MakePlanKey(op, g);
+    if (auto it = plans_.find(key); it != plans_.end()) {
+      *result = it->second.get();
+      return ws->allocate(it->second->bytes);
+    }
+    auto pl = std::make_unique<Plan>();
+    Descriptors& d = pl->d;
+    if (std::string e = setup(g, &d); !e.empty()) return e;
+    std::string e = op == 0   ? check(api_.ForwardGetWorkSpaceSize(handle_, d.w, d.x, d.conv, d.y, &pl->bytes),
+                                      "miopenConvolutionForwardGetWorkSpaceSize")
+                    : op == 1 ? check(api_.BackwardDataGetWorkSpaceSize(handle_, d.y, d.w, d.conv, d.x, &pl->bytes),
+                                      "miopenConvolutionBackwardDataGetWorkSpaceSize")
+                              : check(api_.BackwardWeightsGetWorkSpaceSize(handle_, d.y, d.x, d.conv, d.w, &pl->bytes),
+                                      "miopenConvolutionBackwardWeightsGetWorkSpaceSize");
+    if (!e.empty()) return e;
+    if ((e = ws->allocate(pl->bytes)).size()) return e;
+    ConvAlgoPerf perf{};
+    int found = 0;
+    if (op == 0) {
+      e = check(api_.FindForward(handle_, d.x, a, d.w, b, d.conv, d.y, out, 1, &found, &perf, ws->ptr, pl->bytes,
+                                 false),
+                "miopenFindConvolutionForwardAlgorithm");
+    } else if (op == 1) {
+      e = check(api_.FindBackwardData(handle_, d.y, a, d.w, b, d.conv, d.x, out, 1, &found, &perf, ws->ptr,
+                                      pl->bytes, false),
+                "miopenFindConvolutionBackwardDataAlgorithm");
+    } else {
+      e = check(api_.FindBackwardWeights(handle_, d.y, b, d.x, a, d.conv, d.w, out, 1, &found, &perf, ws->ptr,
+                                         pl->bytes, false),
+                "miopenFindConvolutionBackwardWeightsAlgorithm");
+    }
+    if (!e.empty()) return e;
+    if (found < 1) {
+      static const char* const kWhat[] = {"forward", "backward-data", "backward-weights"};
+      return std::string("MIOpen found no ") + kWhat[op] + " algorithm for this convolution";
+    }
+    pl->algo = perf.algo;
+    if (plans_.size() >= kMaxPlans) plans_.clear();
+    *result = pl.get();
+    plans_.emplace(key, std::move(pl));
+    return {};
+  }
 
   std::string check(miopenStatus_t status, const char* what) const {
     if (status == 0) return {};
@@ -230,6 +247,7 @@ class Miopen final : public Library {
 
   Api api_;
   miopenHandle_t handle_ = nullptr;
+  std::map<PlanKey, std::unique_ptr<Plan>> plans_;
 };
 
 }  // namespace

@@ -70,18 +70,6 @@ __global__ void __launch_bounds__(kBlock) copy_kernel(const uint32_t* __restrict
   }
 }
 
-template <class Index, int K>
-Indexer<Index, K> makeIndexer(int rank, const int64_t* shape, const int64_t* const (&strides)[K],
-                              const int64_t (&bases)[K]) {
-  Indexer<Index, K> ix{};
-  ix.rank = rank;
-  for (int d = 0; d < rank; ++d) {
-    ix.shape[d] = static_cast<Index>(shape[d]);
-    for (int k = 0; k < K; ++k) ix.stride[k][d] = static_cast<Index>(strides[k][d]);
-  }
-  for (int k = 0; k < K; ++k) ix.base[k] = static_cast<Index>(bases[k]);
-  return ix;
-}
 
 template <int K>
 bool allFit32(int rank, const int64_t* shape, const int64_t* const (&strides)[K], const int64_t (&bases)[K],

@@ -37,10 +37,11 @@ constexpr unsigned kSmallBlock = 64;
 constexpr int64_t kFillBlocks = 1024;
 constexpr int64_t kFillThreads = 131072;
 // A split never makes a row segment shorter than kMinSegment or a column chunk shorter than kMinChunk
-// (the partials' memory traffic stays small against x's), nor more than kMaxChunks chunks.
+// (the partials' memory traffic stays small against x's: a double per 32 elements), nor more than
+// kMaxChunks chunks.
 constexpr int64_t kMinSegment = 4096;
-constexpr int64_t kMinChunk = 128;
-constexpr int64_t kMaxChunks = 1024;
+constexpr int64_t kMinChunk = 32;
+constexpr int64_t kMaxChunks = 4096;
 // Up to this many chunks the second pass folds them with a thread per output, beyond with a block.
 constexpr int64_t kThreadCombineMax = 32;
 // The grid cap of blocksFor: gridDim.x · blockDim.x stays far below 2^32 (AMD counts the grid in threads).

@@ -15,18 +15,6 @@ bool withTypes(DType in, DType out, F&& f) {
   return false;
 }
 
-template <int K>
-Indexer<int64_t, K> makeIndexer(int rank, const int64_t* shape, const int64_t* const (&strides)[K],
-                               const int64_t (&bases)[K]) {
-  Indexer<int64_t, K> ix{};
-  ix.rank = rank;
-  for (int d = 0; d < rank; ++d) {
-    ix.shape[d] = shape[d];
-    for (int k = 0; k < K; ++k) ix.stride[k][d] = strides[k][d];
-  }
-  for (int k = 0; k < K; ++k) ix.base[k] = bases[k];
-  return ix;
-}
 
 }  // namespace
 
@@ -57,7 +45,7 @@ Status binary(const BinaryArgs& a) {
       TOut* y = static_cast<TOut*>(a.y);
       const int64_t* strides[2] = {a.sa, a.sb};
       const int64_t bases[2] = {0, 0};
-      const auto ix = makeIndexer<2>(a.rank, a.shape, strides, bases);
+      const auto ix = makeIndexer<int64_t, 2>(a.rank, a.shape, strides, bases);
       int64_t off[2];
       for (int64_t i = 0; i < a.n; ++i) {
         ix.offsets(i, off);
@@ -71,7 +59,7 @@ Status binary(const BinaryArgs& a) {
 Status select(const SelectArgs& a) {
   const int64_t* strides[3] = {a.sc, a.sa, a.sb};
   const int64_t bases[3] = {0, 0, 0};
-  const auto ix = makeIndexer<3>(a.rank, a.shape, strides, bases);
+  const auto ix = makeIndexer<int64_t, 3>(a.rank, a.shape, strides, bases);
   const int32_t* c = static_cast<const int32_t*>(a.cond);
   const uint32_t* x = static_cast<const uint32_t*>(a.a);
   const uint32_t* z = static_cast<const uint32_t*>(a.b);
@@ -87,7 +75,7 @@ Status select(const SelectArgs& a) {
 Status copy(const CopyArgs& a) {
   const int64_t* strides[2] = {a.sx, a.sy};
   const int64_t bases[2] = {a.xBase, a.yBase};
-  const auto ix = makeIndexer<2>(a.rank, a.shape, strides, bases);
+  const auto ix = makeIndexer<int64_t, 2>(a.rank, a.shape, strides, bases);
   const uint32_t* x = static_cast<const uint32_t*>(a.x);
   uint32_t* y = static_cast<uint32_t*>(a.y);
   int64_t off[2];
