@@ -15,8 +15,8 @@ import { extname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { builtFileUrl } from './built-file.js';
 import { type MapDataset, type ModuleRef, moduleRefSymbol, type PortableDataset } from './dataset.js';
-import { type ImageHeader, readImageHeader } from './image-header.js';
-import { isSingleReduce, normaliseTable, resampleNormalise } from './resample.js';
+import { readImageHeader } from './image-header.js';
+import { kernelReproducesResize, normaliseTable, resampleNormalise } from './resample.js';
 import type { Tensor } from './tensor.js';
 
 export interface ImageFolderOptions {
@@ -136,11 +136,20 @@ export class ImageFolderDataset implements MapDataset<ImageItem>, PortableDatase
       throw new RangeError(`index must be an integer in [0, ${this.samples.length}), got ${index}`);
     }
     const [path, label] = sample;
+    try {
+      return { image: { data: await this.#decode(path), shape: [3, this.height, this.width] }, label };
+    } catch (error) {
+      // sharp's messages name no file (it decodes the bytes read here).
+      throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** The image at `path` as normalised CHW float32 of the dataset's size. */
+  async #decode(path: string): Promise<Float32Array> {
     // Read here rather than by sharp: the header decides how to decode (a few µs for a cached file).
     const bytes = readFileSync(path);
     const header = readImageHeader(bytes);
-    const shape: [number, number, number] = [3, this.height, this.width];
-    if (header && this.#kernelResizes(header)) {
+    if (header && kernelReproducesResize(header, this.width, this.height)) {
       const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
       // Alpha (a PNG transparency chunk), 16 bits or a size other than the header's: sharp resizes below.
       if (
@@ -150,10 +159,7 @@ export class ImageFolderDataset implements MapDataset<ImageItem>, PortableDatase
         data.length === info.width * info.height * info.channels
       ) {
         const pixels = { pixels: data, width: info.width, height: info.height, channels: info.channels };
-        return {
-          image: { data: resampleNormalise(pixels, this.height, this.width, this.#table), shape },
-          label,
-        };
+        return resampleNormalise(pixels, this.height, this.width, this.#table);
       }
     }
     const { data, info } = await sharp(bytes)
@@ -162,21 +168,10 @@ export class ImageFolderDataset implements MapDataset<ImageItem>, PortableDatase
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`${path}: decoded to ${info.channels} channels, expected 3`);
+    if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
     // Already at the output size: the kernel only normalises (one tap of weight 1 per axis).
     const pixels = { pixels: data, width: this.width, height: this.height, channels: 3 };
-    return { image: { data: resampleNormalise(pixels, this.height, this.width, this.#table), shape }, label };
-  }
-
-  /**
-   * Whether sharp's resize of this image would be one libvips reduce per axis on the full-size decode,
-   * which the kernel reproduces: no enlargement, each ratio below 4 (libvips shrinks by an integer first
-   * from 4), and for a JPEG the smaller ratio below 3 (sharp decodes at 1/2 size from 3: fastShrinkOnLoad).
-   */
-  #kernelResizes(header: ImageHeader): boolean {
-    const { width, height } = header;
-    if (!isSingleReduce(width, this.width) || !isSingleReduce(height, this.height)) return false;
-    return header.format !== 'jpeg' || Math.min(width / this.width, height / this.height) < 3;
+    return resampleNormalise(pixels, this.height, this.width, this.#table);
   }
 
   [moduleRefSymbol](): ModuleRef {

@@ -91,6 +91,22 @@ export function isSingleReduce(inSize: number, outSize: number): boolean {
   return inSize >= outSize && inSize < 4 * outSize;
 }
 
+/**
+ * Whether sharp's `resize(outWidth, outHeight, { fit: 'fill' })` of an image of this stored size is one
+ * libvips reduce per axis on the full-size decode, which the kernel reproduces: no enlargement, each ratio
+ * below 4 (from 4 libvips shrinks by an integer first), and for a JPEG the smaller ratio below 3 (from 3
+ * sharp decodes a JPEG at 1/2 size or less: fastShrinkOnLoad).
+ */
+export function kernelReproducesResize(
+  header: { format: string; width: number; height: number },
+  outWidth: number,
+  outHeight: number,
+): boolean {
+  const { width, height } = header;
+  if (!isSingleReduce(width, outWidth) || !isSingleReduce(height, outHeight)) return false;
+  return header.format !== 'jpeg' || Math.min(width / outWidth, height / outHeight) < 3;
+}
+
 /** `v * (1 / (255 std)) - mean / std` for v = 0…255 and each channel, float64 rounded to float32. */
 export function normaliseTable(mean: readonly number[], std: readonly number[]): Float32Array {
   const table = new Float32Array(3 * 256);
