@@ -230,7 +230,8 @@ export function resampleNormalise(
   const vWeight = take(2 * vertical.weight.length);
   const hIndex = take(4 * horizontal.index.length);
   const hWeight = take(2 * horizontal.weight.length);
-  const row = take(Math.max(width * channels, outHeight) + 16);
+  const row = take(outHeight);
+  const dest = take(4 * width * channels);
   const tmp = take(channels * width * outHeight);
   const lut = take(4 * 768);
   const dst = take(4 * out.length);
@@ -266,6 +267,7 @@ export function resampleNormalise(
     horizontal.taps,
     outWidth,
     row,
+    dest,
     tmp,
     lut,
     dst,
