@@ -6,8 +6,12 @@
 // the main process), so that libvips' own threads do not parallelise decoding behind the loader's back:
 // the comparison measures the loader's parallelism. libvips' operation cache is off everywhere too
 // (sharpCache: false): every image is decoded once, so it cannot help, and its lock slows thread workers.
+// Where python3 can import torch and torchvision, PyTorch's DataLoader runs on the same folder in the same
+// run (torch-peer.mjs) and the ratio ours / PyTorch is printed per worker count; otherwise one line says
+// why it was skipped.
 //
 //   npm run bench -w @rocm-patch/loader [-- --images 2000 --workers 0,1,2,4 --batch-size 32 --skip-tfjs]
+//                                          [--skip-torch] [--python python3] [--torch-script PATH]
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +20,7 @@ import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { ImageFolderDataset } from '../dist/image-folder.mjs';
 import { DataLoader } from '../dist/index.mjs';
+import { compareWithTorch, defaultTorchScript, runTorchPeer, torchMissingReason } from './torch-peer.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,6 +34,10 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '2' },
     // libvips' operation cache, off by default (see above); --sharp-cache keeps sharp's default (on).
     'sharp-cache': { type: 'boolean', default: false },
+    // The PyTorch peer: skipped with a one-line reason when this python cannot import torch and torchvision.
+    'skip-torch': { type: 'boolean', default: false },
+    python: { type: 'string', default: 'python3' },
+    'torch-script': { type: 'string', default: defaultTorchScript },
   },
 });
 const imageCount = Number(args.images);
@@ -240,8 +249,39 @@ const results = configs.map(({ numWorkers, runtime }, i) => ({
 const tfjsResult = args['skip-tfjs'] ? null : await measureTfjs(root);
 if (tfjsResult) results.push({ pipeline: 'tfjs-data', runtime: 'main thread', numWorkers: 0, ...tfjsResult });
 
-const baseline = results.find((r) => r.pipeline === '@rocm-patch/loader' && r.numWorkers === 0);
-for (const r of results) r.vsNumWorkers0 = baseline ? r.samplesPerSecond / baseline.samplesPerSecond : null;
+/** The PyTorch peer: { status: 'measured', results } or { status: 'skipped' | 'failed', reason }. */
+async function measureTorch() {
+  if (args['skip-torch']) return { status: 'skipped', reason: '--skip-torch' };
+  const missing = torchMissingReason(args.python);
+  if (missing) return { status: 'skipped', reason: missing };
+  process.stderr.write(`  PyTorch peer: ${args.python} ${args['torch-script']} …\n`);
+  try {
+    const torchResults = await runTorchPeer({
+      python: args.python,
+      script: args['torch-script'],
+      root,
+      workerCounts,
+    });
+    return { status: 'measured', results: torchResults };
+  } catch (error) {
+    return { status: 'failed', reason: error.message };
+  }
+}
+const torch = await measureTorch();
+const torchPipeline = 'torch DataLoader (PIL)';
+if (torch.status === 'measured') {
+  for (const r of torch.results)
+    results.push({ pipeline: torchPipeline, runtime: r.numWorkers === 0 ? 'inline' : 'process', ...r });
+}
+
+// Each pipeline against its own numWorkers 0 (tfjs-data, which has none, against the loader's).
+const loaderBaseline = results.find((r) => r.pipeline === '@rocm-patch/loader' && r.numWorkers === 0);
+for (const r of results) {
+  const own = results.find((b) => b.pipeline === r.pipeline && b.numWorkers === 0);
+  const base = r.pipeline === 'tfjs-data' ? loaderBaseline : own;
+  r.vsNumWorkers0 = base ? r.samplesPerSecond / base.samplesPerSecond : null;
+}
+const baseline = loaderBaseline;
 
 const cores = availableParallelism();
 const coresAfter = await availableCores(cores);
@@ -275,6 +315,15 @@ const best = (workers) =>
       .filter((r) => r.pipeline === '@rocm-patch/loader' && r.numWorkers === workers)
       .map((r) => r.samplesPerSecond),
   );
+/** Ours (process workers; inline for 0) over PyTorch's, per worker count. */
+const oursFor = (n) =>
+  results.find(
+    (r) =>
+      r.pipeline === '@rocm-patch/loader' &&
+      r.numWorkers === n &&
+      r.runtime === (n === 0 ? 'inline' : 'process'),
+  )?.samplesPerSecond ?? null;
+if (torch.status === 'measured') torch.comparison = compareWithTorch(torch.results, oursFor);
 const ratios = {};
 for (const n of workerCounts.filter((n) => n > 0))
   ratios[`workers${n}/workers0`] = baseline ? best(n) / baseline.samplesPerSecond : null;
@@ -282,9 +331,12 @@ const bestLoader = Math.max(
   ...results.filter((r) => r.pipeline === '@rocm-patch/loader').map((r) => r.samplesPerSecond),
 );
 if (tfjsResult) ratios['bestLoader/tfjsData'] = bestLoader / tfjsResult.samplesPerSecond;
+if (torch.comparison) {
+  for (const c of torch.comparison) ratios[`ours/torch@${c.numWorkers}`] = c.ratio;
+}
 const target =
   cores >= 16
-    ? { rule: '8 workers ≥ 6× numWorkers 0', ratio: ratios['workers8/workers0'] ?? null, need: 6 }
+    ? { rule: '8 workers ≥ 7.5× numWorkers 0', ratio: ratios['workers8/workers0'] ?? null, need: 7.5 }
     : cores >= 2
       ? { rule: '2 workers ≥ 1.7× numWorkers 0', ratio: ratios['workers2/workers0'] ?? null, need: 1.7 }
       : { rule: 'none on 1 core', ratio: null, need: null };
@@ -298,11 +350,36 @@ console.log(
 console.log(
   `target (${target.rule}): ${target.met === null ? 'not measured' : target.met ? 'met' : 'NOT met'}`,
 );
+if (torch.comparison) {
+  const cells = [['workers', 'ours (process)', 'PyTorch', 'ours / PyTorch']];
+  for (const c of torch.comparison) {
+    cells.push([
+      String(c.numWorkers),
+      c.ours === null ? '–' : c.ours.toFixed(1),
+      c.torch.toFixed(1),
+      c.ratio === null ? '–' : `${c.ratio.toFixed(2)}×`,
+    ]);
+  }
+  const w = cells[0].map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  const fmt = (row) => `| ${row.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
+  console.log(`\nagainst PyTorch's DataLoader (${args['torch-script']}), samples/s:`);
+  console.log(fmt(cells[0]));
+  console.log(fmt(w.map((n) => '-'.repeat(n))));
+  for (const row of cells.slice(1)) console.log(fmt(row));
+  const behind = torch.comparison.filter((c) => c.ratio !== null && c.ratio < 1).map((c) => c.numWorkers);
+  console.log(
+    `target (ours ≥ PyTorch at every worker count): ${behind.length === 0 ? 'met' : `NOT met at ${behind.join(', ')} workers`}`,
+  );
+} else {
+  console.log(`PyTorch peer ${torch.status}: ${torch.reason}`);
+  // A peer that was there but failed is an error of the run; one that is absent is not.
+  if (torch.status === 'failed') process.exitCode = 1;
+}
 if (Math.min(coresBefore, coresAfter) < 0.9 * cores) {
   console.log(
     `note: other work held the CPU: ${cores} spinning threads got only ${Math.min(coresBefore, coresAfter).toFixed(2)} cores, so no configuration could scale past that; rerun on an idle machine to judge the target`,
   );
 }
 console.log(
-  `\n${JSON.stringify({ benchmark: '@rocm-patch/loader imagefolder', images: imageCount, batchSize, size: OUT, cores, node: process.version, rounds, sharpCache, loadavg: loadavg(), availableCores: { before: coresBefore, after: coresAfter }, results, ratios, target })}`,
+  `\n${JSON.stringify({ benchmark: '@rocm-patch/loader imagefolder', images: imageCount, batchSize, size: OUT, cores, node: process.version, rounds, sharpCache, loadavg: loadavg(), availableCores: { before: coresBefore, after: coresAfter }, results, ratios, target, torch: { status: torch.status, reason: torch.reason ?? null, script: args['torch-script'], comparison: torch.comparison ?? null } })}`,
 );

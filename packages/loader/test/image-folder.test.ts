@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImageFolderDataset } from '../src/image-folder.js';
+import { hwcToNormalisedChw, ImageFolderDataset } from '../src/image-folder.js';
 import { DataLoader } from '../src/index.js';
+import { normaliseTable } from '../src/resample.js';
 import { collect, removeDir, tempDir } from './helpers.js';
 
 const root = tempDir();
@@ -76,6 +77,106 @@ describe('ImageFolderDataset', () => {
       expect(batches).toEqual(inline);
       expect(batches.flatMap((b) => [...b.label.data])).toEqual([0, 0, 0, 1, 1, 1, 1]);
     }
+  });
+
+  it('gives batches equal to sharp’s resize plus the normalisation, on every decode path', async () => {
+    // Textured images (lanczos3 rings and clips on them) for each path: the kernel resizes a plain decode
+    // (JPEG and 8-bit PNG within its ratios, grey too), sharp resizes the others (a JPEG that sharp decodes
+    // at half size, enlarging, alpha, 16 bits, WebP).
+    const dir = tempDir();
+    try {
+      mkdirSync(join(dir, 'a'));
+      const texture = (width: number, height: number, channels: 3 | 4) => {
+        const data = Buffer.alloc(width * height * channels);
+        for (let i = 0; i < data.length; i++) data[i] = ((i * 7919) % 251) ^ ((i >> 9) & 0xff);
+        return sharp(data, { raw: { width, height, channels } });
+      };
+      await texture(256, 256, 3)
+        .jpeg({ quality: 90 })
+        .toFile(join(dir, 'a', '0-kernel.jpg'));
+      await texture(300, 200, 3)
+        .png()
+        .toFile(join(dir, 'a', '1-kernel.png'));
+      await texture(90, 120, 3)
+        .toColourspace('b-w')
+        .jpeg()
+        .toFile(join(dir, 'a', '2-kernel-grey.jpg'));
+      await texture(700, 700, 3)
+        .jpeg()
+        .toFile(join(dir, 'a', '3-shrink-on-load.jpg'));
+      await texture(40, 30, 3)
+        .jpeg()
+        .toFile(join(dir, 'a', '4-enlarge.jpg'));
+      await texture(100, 100, 4)
+        .png()
+        .toFile(join(dir, 'a', '5-alpha.png'));
+      await texture(100, 100, 3)
+        .toColourspace('rgb16')
+        .png()
+        .toFile(join(dir, 'a', '6-16bit.png'));
+      await texture(100, 100, 3)
+        .webp()
+        .toFile(join(dir, 'a', '7.webp'));
+      const [height, width] = [64, 80];
+      const mean = [0.5, 0.4, 0.3] as const;
+      const std = [0.2, 0.25, 0.3] as const;
+      const table = normaliseTable(mean, std);
+      const options = { root: dir, size: [height, width] as const, mean, std };
+      const ds = new ImageFolderDataset(options);
+      const reference = await Promise.all(
+        ds.samples.map(async ([path]) => {
+          const rgb = await sharp(path)
+            .resize(width, height, { fit: 'fill' })
+            .removeAlpha()
+            .toColourspace('srgb')
+            .raw()
+            .toBuffer();
+          return hwcToNormalisedChw(rgb, height, width, mean, std);
+        }),
+      );
+      const plane = height * width;
+      for (const numWorkers of [0, 2]) {
+        const loader = new DataLoader({
+          dataset: new ImageFolderDataset(options),
+          batchSize: 8,
+          numWorkers,
+          runtime: 'process',
+        });
+        const [batch] = await collect(loader);
+        expect(batch!.image.shape).toEqual([8, 3, height, width]);
+        for (let b = 0; b < 8; b++) {
+          const got = batch!.image.data.subarray(b * 3 * plane, (b + 1) * 3 * plane);
+          const want = reference[b]!;
+          let exact = 0;
+          let notNormalised = 0;
+          let outOfTolerance = 0;
+          for (let i = 0; i < got.length; i++) {
+            const c = Math.floor(i / plane);
+            // Normalisation: every value is exactly the normalised value of a byte, for its channel…
+            const level = Math.round((got[i]! + mean[c]! / std[c]!) * 255 * std[c]!);
+            if (got[i] !== table[c * 256 + level]) notNormalised++;
+            // …and that byte is within libvips' resampling tolerance (one level) of sharp's resize.
+            const refLevel = Math.round((want[i]! + mean[c]! / std[c]!) * 255 * std[c]!);
+            if (Math.abs(level - refLevel) > 1) outOfTolerance++;
+            if (got[i] === want[i]) exact++;
+          }
+          const name = `${ds.samples[b]![0]} with ${numWorkers} workers`;
+          expect(notNormalised, name).toBe(0);
+          expect(outOfTolerance, name).toBe(0);
+          // The kernel reproduces libvips' arithmetic: not one value differs.
+          expect(exact, `${ds.samples[b]![0]} with ${numWorkers} workers`).toBe(got.length);
+        }
+      }
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('names the file when sharp cannot decode it', async () => {
+    const ds = new ImageFolderDataset({ root, extensions: ['.txt'] });
+    await expect(ds.getItem(0)).rejects.toThrow(
+      /red\/notes\.txt: Input buffer contains unsupported image format/,
+    );
   });
 
   it('validates its options', () => {
