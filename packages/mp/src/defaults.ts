@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { checkOptionKeys } from '@rocm-patch/env';
 import type { Runtime } from './protocol.js';
 
 /** Defaults applied to pools created afterwards; see setupMultiprocessing. */
@@ -89,7 +90,10 @@ export function checkBoolean(value: unknown, name: string): boolean {
 export function setupMultiprocessing(
   options: Partial<MultiprocessingDefaults> = {},
 ): Readonly<MultiprocessingDefaults> {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`setupMultiprocessing: options must be an object, got ${String(options)}`);
+  }
+  checkOptionKeys('setupMultiprocessing', 'options', options, Object.keys(builtinDefaults()));
   const next = { ...store().current };
   if (options.runtime !== undefined) next.runtime = checkRuntime(options.runtime, 'options.runtime');
   if (options.size !== undefined) next.size = checkInteger(options.size, 'options.size', 1, 1024);
