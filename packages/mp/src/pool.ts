@@ -700,8 +700,14 @@ export class Pool {
     for (const wake of slot.exitWaiters.splice(0)) wake();
 
     if (!expected) {
-      const duringLoad = !wasReady;
-      const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
+      // A module that threw or exited while loading would do the same in a replacement: not restarted. A
+      // worker killed by a signal while loading (SIGKILL from outside, the OOM killer) is a crash like any
+      // other: replaced, and counted against maxRestarts.
+      const killedWhileLoading = !wasReady && signal !== null && !slot.loadError;
+      const duringLoad = !wasReady && !killedWhileLoading;
+      const how = signal
+        ? `was killed by ${signal}${killedWhileLoading ? ' before its module finished loading' : ''}`
+        : `exited with code ${exitCode}`;
       const cause = slot.loadError
         ? new TaskError(slot.loadError, { workerId: slot.id, taskName: '(module load)', poolName: this.name })
         : error;

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPool, type Pool, setupMultiprocessing, TaskError } from '../src/index.js';
-import { fixture, rejection, runtimes } from './helpers.js';
+import { createPool, type Pool, setupMultiprocessing, TaskError, WorkerCrashError } from '../src/index.js';
+import { fixture, rejection, runtimes, waitFor } from './helpers.js';
 
 /** Runs a case of fixtures/hang-cases.mjs in a child process, killed after `ms`. */
 function runCase(
@@ -126,5 +129,37 @@ describe('unknown option keys', () => {
     await expect(p.broadcast('quick', 1, { singal: undefined } as never)).rejects.toThrow(
       /^pool\.broadcast: options\.singal is not an option — did you mean options\.signal\?/,
     );
+  });
+});
+
+describe('a process worker killed by a signal while loading its module', () => {
+  it('is a crash (replaced, counted), not a load failure that retires the worker for good', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rocm-patch-mp-'));
+    try {
+      const marker = join(dir, 'loading');
+      const p = createPool({
+        module: fixture('slow-first-load.mjs'),
+        runtime: 'process',
+        size: 1,
+        killGraceMs: 300,
+        env: { SLOW_LOAD_MARKER: marker },
+      });
+      pools.push(p);
+      const first = p.run('ping');
+      expect(await waitFor(() => existsSync(marker) && readFileSync(marker, 'utf8') !== '', 10_000)).toBe(
+        true,
+      );
+      process.kill(Number(readFileSync(marker, 'utf8')), 'SIGKILL');
+      const error = (await rejection(first)) as WorkerCrashError;
+      expect(error).toBeInstanceOf(WorkerCrashError);
+      expect(error).toMatchObject({ signal: 'SIGKILL', duringLoad: false });
+      expect(error.message).toBe(
+        `worker 0 of pool "${p.name}" was killed by SIGKILL before its module finished loading while running task "ping"`,
+      );
+      expect(await p.run('ping')).toBe('pong');
+      expect(p.workers[0]).toMatchObject({ state: 'ready', restarts: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
