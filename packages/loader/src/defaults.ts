@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '@rocm-patch/env';
 import type { Runtime } from './protocol.js';
 
 /** Process-wide defaults for loaders created afterwards; see patchDataLoader. */
@@ -34,7 +35,10 @@ export function loaderDefaults(): Readonly<DataLoaderDefaults> {
  * the previous defaults.
  */
 export function patchDataLoader(defaults: Partial<DataLoaderDefaults> = {}): () => void {
-  if (typeof defaults !== 'object' || defaults === null) throw new TypeError('defaults must be an object');
+  if (typeof defaults !== 'object' || defaults === null) {
+    throw new TypeError(`patchDataLoader: defaults must be an object, got ${String(defaults)}`);
+  }
+  checkOptionKeys('patchDataLoader', 'defaults', defaults, Object.keys(builtin));
   const previous = store().current;
   const next = { ...previous };
   if (defaults.numWorkers !== undefined)

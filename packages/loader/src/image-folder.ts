@@ -3,8 +3,10 @@
  * only this entry point imports), resized and normalised to CHW float32. With workers, decoding runs in
  * the workers: each builds its own instance from the module reference the instance carries.
  */
+
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
+import { checkOptionKeys } from '@rocm-patch/env';
 import sharp from 'sharp';
 import { builtFileUrl } from './built-file.js';
 import { type MapDataset, type ModuleRef, moduleRefSymbol, type PortableDataset } from './dataset.js';
@@ -56,7 +58,20 @@ export class ImageFolderDataset implements MapDataset<ImageItem>, PortableDatase
   readonly #options: ImageFolderOptions;
 
   constructor(options: ImageFolderOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(
+        `new ImageFolderDataset: options must be an object ({ root, … }), got ${String(options)}`,
+      );
+    }
+    checkOptionKeys('new ImageFolderDataset', 'options', options, [
+      'root',
+      'size',
+      'mean',
+      'std',
+      'extensions',
+      'sharpConcurrency',
+      'sharpCache',
+    ]);
     const { size = 224, mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225] } = options;
     if (typeof options.root !== 'string' || options.root === '') {
       throw new TypeError('options.root must be the path of a folder with one sub-folder per class');

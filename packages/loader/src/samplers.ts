@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '@rocm-patch/env';
 import { mixSeed, permutation, validateSeed } from './rng.js';
 
 /** A sampler is an iterable of dataset indices; samplers that reshuffle per epoch also have setEpoch. */
@@ -45,6 +46,7 @@ export class RandomSampler implements Sampler {
   #epoch = 0;
 
   constructor(source: number | { length: number }, options: { seed?: number } = {}) {
+    checkOptions('new RandomSampler', options, ['seed']);
     this.length = lengthOf(source, 'source');
     this.seed = validateSeed(options.seed ?? 0, 'options.seed');
   }
@@ -89,6 +91,7 @@ export class DistributedSampler implements Sampler {
   #epoch = 0;
 
   constructor(source: number | { length: number }, options: DistributedSamplerOptions = {}) {
+    checkOptions('new DistributedSampler', options, ['rank', 'worldSize', 'shuffle', 'seed', 'dropLast']);
     this.datasetLength = lengthOf(source, 'source');
     this.worldSize = options.worldSize ?? envInt('WORLD_SIZE', 'options.worldSize');
     this.rank = options.rank ?? envInt('RANK', 'options.rank');
@@ -176,4 +179,11 @@ export class BatchSampler implements BatchSamplerLike {
     }
     if (batch.length > 0 && !this.dropLast) yield batch;
   }
+}
+
+function checkOptions(fn: string, options: unknown, known: readonly string[]): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${fn}: options must be an object, got ${String(options)}`);
+  }
+  checkOptionKeys(fn, 'options', options, known);
 }

@@ -1,3 +1,4 @@
+import { checkOptionKeys } from '@rocm-patch/env';
 import { builtFileUrl } from './built-file.js';
 import {
   type ItemContext,
@@ -46,7 +47,20 @@ export class SyntheticShapesDataset implements MapDataset<ShapeItem>, PortableDa
   readonly augment: boolean;
 
   constructor(options: SyntheticShapesOptions) {
-    const { length, size = 32, channels = 3, noise = 0.05, seed = 0, augment = false } = options ?? {};
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(
+        `new SyntheticShapesDataset: options must be an object ({ length, size, … }), got ${String(options)}`,
+      );
+    }
+    checkOptionKeys('new SyntheticShapesDataset', 'options', options, [
+      'length',
+      'size',
+      'channels',
+      'noise',
+      'seed',
+      'augment',
+    ]);
+    const { length, size = 32, channels = 3, noise = 0.05, seed = 0, augment = false } = options;
     if (!Number.isInteger(length) || length < 0) {
       throw new RangeError(`options.length must be a non-negative integer, got ${String(length)}`);
     }
