@@ -7,6 +7,7 @@ import {
 import { enableMiopenBypass, type MiopenBypassHandle } from '@rocm-patch/conv-bypass/tfjs';
 import {
   checkOptionKeys,
+  formatValue,
   type GpuInfo,
   type SetupOptions,
   type SetupResult,
@@ -106,7 +107,7 @@ function optionObject<T extends object>(value: T | false | undefined, name: stri
   if (value === undefined) return {} as T;
   if (value === false) return false;
   if (typeof value !== 'object' || value === null) {
-    throw new TypeError(`${name} must be an options object or false, got ${String(value)}`);
+    throw new TypeError(`${name} must be an options object or false, got ${formatValue(value)}`);
   }
   return value;
 }

@@ -1,6 +1,14 @@
 // Unknown option keys anywhere in enableAllPatches' options are refused before any step runs.
 import { describe, expect, it } from 'vitest';
-import { appliedEnvironment, enableAllPatches, loaderDefaults, setupMultiprocessing } from '../src/index.js';
+import {
+  appliedEnvironment,
+  enableAllPatches,
+  loaderDefaults,
+  Progress,
+  runBackendSelfTest,
+  runConvSelfTest,
+  setupMultiprocessing,
+} from '../src/index.js';
 
 describe('enableAllPatches with a misspelt option', () => {
   it.each([
@@ -27,5 +35,19 @@ describe('enableAllPatches with a misspelt option', () => {
     expect(appliedEnvironment()).toBeNull();
     expect(setupMultiprocessing()).toEqual(mpBefore);
     expect(loaderDefaults()).toBe(loaderBefore);
+  });
+});
+
+describe('the other options objects of @rocm-patch/all', () => {
+  it('Progress, runConvSelfTest and runBackendSelfTest refuse a misspelt option', async () => {
+    expect(() => new Progress({ total: 3, lablel: 'x' } as never)).toThrow(
+      /^new Progress: options\.lablel is not an option — did you mean options\.label\?/,
+    );
+    await expect(runConvSelfTest({ oncheck: () => {} } as never)).rejects.toThrow(
+      /^runConvSelfTest: options\.oncheck is not an option — did you mean options\.onCheck\?/,
+    );
+    await expect(runBackendSelfTest({ Tf: {} } as never)).rejects.toThrow(
+      /^runBackendSelfTest: options\.Tf is not an option — did you mean options\.tf\?/,
+    );
   });
 });

@@ -4,7 +4,7 @@ import { archFromGfxTargetVersion, normalizeArch } from './arch.js';
 import { type CommandOutput, type CommandRunner, systemCommandRunner } from './commands.js';
 import { relevantEnv } from './env-vars.js';
 import { archKnowledge, archKnowledgeByPciId } from './knowledge.js';
-import { checkOptionKeys } from './options.js';
+import { checkOptionKeys, formatValue } from './options.js';
 import { intValue, parseKeyValues, parseSysfsNumber } from './parse-kfd.js';
 import {
   type NvidiaSmiGpu,
@@ -358,7 +358,7 @@ function detectNvidia(
  */
 export function detect(options: DetectOptions = {}): DetectionReport {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`detect: options must be an object, got ${String(options)}`);
+    throw new TypeError(`detect: options must be an object, got ${formatValue(options)}`);
   }
   checkOptionKeys('detect', 'options', options, DETECT_OPTION_KEYS);
   const root = resolve(options.root ?? '/');

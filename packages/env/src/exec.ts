@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { checkOptionKeys } from './options.js';
+import { checkOptionKeys, formatValue } from './options.js';
 import type { EnvPlan } from './types.js';
 
 export interface ExecOptions {
@@ -40,7 +40,7 @@ export function execWithPlan(
   if (typeof command !== 'string' || command === '')
     throw new TypeError('command must be a non-empty string');
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`execWithPlan: options must be an object, got ${String(options)}`);
+    throw new TypeError(`execWithPlan: options must be an object, got ${formatValue(options)}`);
   }
   checkOptionKeys('execWithPlan', 'options', options, ['env', 'stderr']);
   const stderr = options.stderr ?? process.stderr;

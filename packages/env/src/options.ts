@@ -78,3 +78,40 @@ function editDistance(a: string, b: string): number {
   }
   return d[rows * cols - 1]!;
 }
+
+/**
+ * A value as an error message shows it after "got": strings quoted (so `'1'` is not mistaken for `1`),
+ * numbers, booleans, bigints, null and undefined as written, arrays and plain objects as short JSON,
+ * anything else by its kind (`a function`, `a Date`).
+ */
+export function formatValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+    case 'bigint':
+      return `${value}n`;
+    case 'symbol':
+      return value.toString();
+    case 'function':
+      return 'a function';
+    case 'object': {
+      if (value === null) return 'null';
+      const proto = Object.getPrototypeOf(value);
+      if (Array.isArray(value) || proto === Object.prototype || proto === null) {
+        try {
+          const json = JSON.stringify(value);
+          if (json !== undefined && json.length <= 80) return json;
+        } catch {
+          // cyclic or holding bigints: described below
+        }
+        return Array.isArray(value) ? `an array of ${value.length}` : 'an object';
+      }
+      const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+      return typeof name === 'string' && name !== ''
+        ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`
+        : 'an object';
+    }
+    default:
+      return String(value);
+  }
+}

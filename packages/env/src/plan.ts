@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { archOfGfxVersion } from './arch.js';
 import { relevantEnv } from './env-vars.js';
 import { type ArchKnowledge, archKnowledge, OVERRIDE_SEMANTICS } from './knowledge.js';
-import { checkOptionKeys } from './options.js';
+import { checkOptionKeys, formatValue } from './options.js';
 import type { DetectionReport, EnvPlan, Finding, GpuInfo, PlanEntry } from './types.js';
 
 export interface PlanOptions {
@@ -217,7 +217,7 @@ function visibleByUser(amd: GpuInfo[], current: Record<string, string>): GpuInfo
  */
 export function planEnvironment(report: DetectionReport, options: PlanOptions = {}): EnvPlan {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`planEnvironment: options must be an object, got ${String(options)}`);
+    throw new TypeError(`planEnvironment: options must be an object, got ${formatValue(options)}`);
   }
   checkOptionKeys('planEnvironment', 'options', options, PLAN_OPTION_KEYS);
   const current = options.env ? relevantEnv(options.env) : report.env;

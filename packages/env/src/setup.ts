@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DetectOptions, detect } from './detect.js';
-import { checkOptionKeys } from './options.js';
+import { checkOptionKeys, formatValue } from './options.js';
 import { type PlanOptions, planEnvironment } from './plan.js';
 import { readRegularFile } from './root-fs.js';
 import type { DetectionReport, EnvPlan, Finding } from './types.js';
@@ -96,7 +96,7 @@ export function appliedEnvironment(): SetupResult | null {
  */
 export function setupEnvironment(options: SetupOptions = {}): SetupResult {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`setupEnvironment: options must be an object, got ${String(options)}`);
+    throw new TypeError(`setupEnvironment: options must be an object, got ${formatValue(options)}`);
   }
   checkOptionKeys('setupEnvironment', 'options', options, SETUP_OPTION_KEYS);
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detect } from '../src/detect.js';
 import { execWithPlan } from '../src/exec.js';
-import { checkOptionKeys, nearestName } from '../src/options.js';
+import { checkOptionKeys, formatValue, nearestName } from '../src/options.js';
 import { planEnvironment } from '../src/plan.js';
 import { setupEnvironment } from '../src/setup.js';
 import { homeEnv, makeTree } from './helpers/tree.js';
@@ -35,6 +35,22 @@ describe('checkOptionKeys / nearestName', () => {
     expect(() =>
       checkOptionKeys('f', 'options', { a: 1, b: undefined, [Symbol('s')]: 1 }, ['a', 'b']),
     ).not.toThrow();
+  });
+});
+
+describe('formatValue', () => {
+  it('quotes strings, so a string "1" is not shown as the number 1', () => {
+    expect(formatValue('1')).toBe('"1"');
+    expect(formatValue(1)).toBe('1');
+    expect(formatValue(undefined)).toBe('undefined');
+    expect(formatValue(null)).toBe('null');
+    expect(formatValue(2n)).toBe('2n');
+    expect(formatValue([1, '2'])).toBe('[1,"2"]');
+    expect(formatValue({ a: 1 })).toBe('{"a":1}');
+    expect(formatValue(new Date(0))).toBe('a Date');
+    expect(formatValue(new Error('x'))).toBe('an Error');
+    expect(formatValue(() => 1)).toBe('a function');
+    expect(formatValue(new Array(100).fill(0))).toBe('an array of 100');
   });
 });
 

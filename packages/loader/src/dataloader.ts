@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { checkOptionKeys } from '@rocm-patch/env';
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import { createPool, TaskTimeoutError, WorkerCrashError } from '@rocm-patch/mp';
 import { builtFileUrl } from './built-file.js';
 import { type Collated, defaultCollate } from './collate.js';
@@ -153,7 +153,7 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
   constructor(options: DataLoaderOptions<T, B>) {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(
-        `new DataLoader: options must be an object with at least a dataset ({ dataset, batchSize, … }), got ${String(options)}`,
+        `new DataLoader: options must be an object with at least a dataset ({ dataset, batchSize, … }), got ${formatValue(options)}`,
       );
     }
     checkOptionKeys('new DataLoader', 'options', options, OPTION_KEYS);
@@ -182,7 +182,9 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
     if (options.timeoutMs !== undefined) {
       const t = options.timeoutMs;
       if (typeof t !== 'number' || !(t > 0) || t > 2 ** 31 - 1) {
-        throw new RangeError(`options.timeoutMs must be a number of ms in (0, 2147483647], got ${String(t)}`);
+        throw new RangeError(
+          `options.timeoutMs must be a number of ms in (0, 2147483647], got ${formatValue(t)}`,
+        );
       }
     }
     this.timeoutMs = options.timeoutMs;
@@ -779,6 +781,6 @@ function listIndices(indices: Int32Array): string {
 }
 
 function checkBool(value: unknown, name: string): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${String(value)}`);
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${formatValue(value)}`);
   return value;
 }

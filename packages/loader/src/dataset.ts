@@ -1,4 +1,4 @@
-import { checkOptionKeys } from '@rocm-patch/env';
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import type { Rng } from './rng.js';
 
 /** What `getItem` receives beside the index. */
@@ -72,7 +72,7 @@ export function datasetKind(dataset: unknown, name = 'options.dataset'): Dataset
     const d = dataset as { length?: unknown; getItem?: unknown };
     if (typeof d.getItem === 'function') {
       if (typeof d.length !== 'number' || !Number.isInteger(d.length) || d.length < 0) {
-        throw new TypeError(`${name}.length must be a non-negative integer, got ${String(d.length)}`);
+        throw new TypeError(`${name}.length must be a non-negative integer, got ${formatValue(d.length)}`);
       }
       return 'map';
     }

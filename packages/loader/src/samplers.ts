@@ -1,4 +1,4 @@
-import { checkOptionKeys } from '@rocm-patch/env';
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import { mixSeed, permutation, validateSeed } from './rng.js';
 
 /** A sampler is an iterable of dataset indices; samplers that reshuffle per epoch also have setEpoch. */
@@ -16,14 +16,16 @@ export interface BatchSamplerLike extends Iterable<readonly number[]> {
 function lengthOf(source: number | { length: number }, name: string): number {
   const n = typeof source === 'number' ? source : source?.length;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-    throw new RangeError(`${name} must be a non-negative integer length (or have one), got ${String(n)}`);
+    throw new RangeError(
+      `${name} must be a non-negative integer length (or have one), got ${formatValue(n)}`,
+    );
   }
   return n;
 }
 
 export function validateEpoch(epoch: unknown, name = 'epoch'): number {
   if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) {
-    throw new RangeError(`${name} must be a non-negative integer, got ${String(epoch)}`);
+    throw new RangeError(`${name} must be a non-negative integer, got ${formatValue(epoch)}`);
   }
   return epoch;
 }
@@ -150,7 +152,7 @@ export class BatchSampler implements BatchSamplerLike {
       throw new TypeError('sampler must be an iterable of indices');
     }
     if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new RangeError(`batchSize must be a positive integer, got ${String(batchSize)}`);
+      throw new RangeError(`batchSize must be a positive integer, got ${formatValue(batchSize)}`);
     }
     this.sampler = sampler;
     this.batchSize = batchSize;
@@ -183,7 +185,7 @@ export class BatchSampler implements BatchSamplerLike {
 
 function checkOptions(fn: string, options: unknown, known: readonly string[]): void {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${fn}: options must be an object, got ${String(options)}`);
+    throw new TypeError(`${fn}: options must be an object, got ${formatValue(options)}`);
   }
   checkOptionKeys(fn, 'options', options, known);
 }

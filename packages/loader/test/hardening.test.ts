@@ -358,7 +358,10 @@ describe('the restart budget (maxRestartsPerEpoch)', () => {
     );
   });
 
-  it('is checked', () => {
+  it('is checked, and a value of the wrong type is shown as it is', () => {
+    expect(
+      () => new DataLoader({ dataset: new SyntheticShapesDataset({ length: 1 }), numWorkers: '4' as never }),
+    ).toThrow('options.numWorkers must be an integer in [0, 1024], got "4"');
     expect(
       () => new DataLoader({ dataset: new SyntheticShapesDataset({ length: 1 }), maxRestartsPerEpoch: -1 }),
     ).toThrow(/options\.maxRestartsPerEpoch must be an integer in \[0, 1024\], got -1/);

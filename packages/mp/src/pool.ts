@@ -1,7 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
-import { checkOptionKeys } from '@rocm-patch/env';
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import {
   checkBoolean,
   checkInteger,
@@ -216,7 +216,7 @@ export class Pool {
 
   constructor(options: PoolOptions) {
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`createPool: options must be an object, got ${String(options)}`);
+      throw new TypeError(`createPool: options must be an object, got ${formatValue(options)}`);
     }
     checkOptionKeys('createPool', 'options', options, POOL_OPTION_KEYS);
     const defaults = currentDefaults();
@@ -259,7 +259,7 @@ export class Pool {
         }
         if (value !== undefined && (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))) {
           throw new RangeError(
-            `options.resourceLimits.${key} must be a positive number of MB, got ${String(value)}`,
+            `options.resourceLimits.${key} must be a positive number of MB, got ${formatValue(value)}`,
           );
         }
       }
