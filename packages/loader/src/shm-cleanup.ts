@@ -45,9 +45,21 @@ export function shmDirPrefix(): string {
   return join(SHM_ROOT, `${PREFIX}${process.pid}-${pidNamespace() ?? 'nons'}-`);
 }
 
+/**
+ * Removes every tracked directory; never throws, since it runs on the way out (exit, a signal), where an
+ * exception would replace the program's own exit. Workers may still be writing a batch file while the
+ * directory is emptied (ENOTEMPTY): the removal is retried, and once the directory is gone a worker's
+ * next file cannot be created, so it does not come back.
+ */
 function removeAll(): void {
   const s = state();
-  for (const dir of s.dirs) rmSync(dir, { recursive: true, force: true });
+  for (const dir of s.dirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 10 });
+    } catch {
+      // left behind: the next loader's sweep removes it once this process is gone
+    }
+  }
   s.dirs.clear();
 }
 

@@ -49,7 +49,7 @@ export function createShmDir(): string | null {
 export function removeShmDir(dir: string | null): void {
   if (!dir) return;
   untrackShmDir(dir);
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 10 });
 }
 
 let counter = 0;
