@@ -5,6 +5,7 @@
  * on the host path. Skipped, with the reason, where the backend cannot start. Strict mode is off while it
  * runs (a host-path call is reported, not an error).
  */
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import type * as Tfjs from '@tensorflow/tfjs';
 import { loadRocmBackend, type RocmBackendModule, setBackendExplained } from './backend.js';
 import { median, random, relError } from './self-test.js';
@@ -156,6 +157,10 @@ function callsBetween(
 export async function runBackendSelfTest(
   options: BackendSelfTestOptions = {},
 ): Promise<BackendSelfTestResult> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`runBackendSelfTest: options must be an object, got ${formatValue(options)}`);
+  }
+  checkOptionKeys('runBackendSelfTest', 'options', options, ['tf', 'onCheck']);
   const tf = (options.tf ?? (await importTf())) as Tf | undefined;
   if (tf === undefined) {
     return {

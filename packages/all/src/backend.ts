@@ -5,6 +5,7 @@
  * it registers the backend with tfjs-core and loads tfjs-backend-cpu (its host path), which a program
  * without TF.js does not have.
  */
+import { formatValue } from '@rocm-patch/env';
 import type { BackendReport, DeviceProbe } from '@rocm-patch/tfjs-backend';
 import type { StepReport } from './enable.js';
 
@@ -103,7 +104,7 @@ export function printBackendReport(
  * loaded (the environment variable ROCM_PATCH_TFJS_STRICT=1 does the same from the start).
  */
 export function setStrict(on: boolean): void {
-  if (typeof on !== 'boolean') throw new TypeError(`setStrict: on must be a boolean, got ${String(on)}`);
+  if (typeof on !== 'boolean') throw new TypeError(`setStrict: on must be a boolean, got ${formatValue(on)}`);
   const s = backendState();
   s.strict = on;
   s.module?.setStrict(on);

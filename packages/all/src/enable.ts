@@ -5,7 +5,14 @@ import {
   type RouterOptions,
 } from '@rocm-patch/conv-bypass';
 import { enableMiopenBypass, type MiopenBypassHandle } from '@rocm-patch/conv-bypass/tfjs';
-import { type GpuInfo, type SetupOptions, type SetupResult, setupEnvironment } from '@rocm-patch/env';
+import {
+  checkOptionKeys,
+  formatValue,
+  type GpuInfo,
+  type SetupOptions,
+  type SetupResult,
+  setupEnvironment,
+} from '@rocm-patch/env';
 import { type DataLoaderDefaults, loaderDefaults, patchDataLoader } from '@rocm-patch/loader';
 import { type MultiprocessingDefaults, setupMultiprocessing } from '@rocm-patch/mp';
 import { type BackendChoice, checkBackendChoice, selectBackend } from './backend.js';
@@ -100,12 +107,24 @@ function optionObject<T extends object>(value: T | false | undefined, name: stri
   if (value === undefined) return {} as T;
   if (value === false) return false;
   if (typeof value !== 'object' || value === null) {
-    throw new TypeError(`${name} must be an options object or false, got ${String(value)}`);
+    throw new TypeError(`${name} must be an options object or false, got ${formatValue(value)}`);
   }
   return value;
 }
 
-const OPTION_KEYS = [
+/**
+ * Every key of T, listed once: `keysOf<T>()([...])` does not compile while a key of T is missing from the
+ * list, so these lists cannot drift from the option types they check.
+ */
+const keysOf =
+  <T>() =>
+  <const K extends readonly (keyof T & string)[]>(
+    keys: K &
+      (Exclude<keyof T, K[number]> extends never ? unknown : { missing: Exclude<keyof T, K[number]> }),
+  ): K =>
+    keys;
+
+const OPTION_KEYS = keysOf<EnableAllPatchesOptions>()([
   'environment',
   'multiprocessing',
   'dataLoader',
@@ -113,17 +132,32 @@ const OPTION_KEYS = [
   'convBypass',
   'tf',
   'onWarning',
-];
-const CONV_BYPASS_KEYS = ['tf', 'strategy', 'backend', 'router'];
-
-/** A misspelt option would otherwise be ignored without a word. */
-function knownKeys(value: object, name: string, known: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`${name}.${key}: unknown option (known: ${known.join(', ')})`);
-    }
-  }
-}
+]);
+const CONV_BYPASS_KEYS = keysOf<ConvBypassStepOptions>()(['tf', 'strategy', 'backend', 'router']);
+const ENVIRONMENT_KEYS = keysOf<SetupOptions>()([
+  'root',
+  'canAccess',
+  'force',
+  'pinToDiscrete',
+  'commands',
+  'env',
+  'onWarning',
+]);
+const MULTIPROCESSING_KEYS = keysOf<MultiprocessingDefaults>()([
+  'runtime',
+  'size',
+  'hideGpus',
+  'persistent',
+  'maxRestarts',
+  'taskTimeoutMs',
+  'killGraceMs',
+]);
+const DATA_LOADER_KEYS = keysOf<DataLoaderDefaults>()([
+  'numWorkers',
+  'prefetchFactor',
+  'persistentWorkers',
+  'runtime',
+]);
 
 /**
  * Every rocm-patch fix in the order they must happen: the environment before any GPU runtime loads,
@@ -140,8 +174,21 @@ export async function enableAllPatches(
   const mpOptions = optionObject(options.multiprocessing, 'options.multiprocessing');
   const loaderOptions = optionObject(options.dataLoader, 'options.dataLoader');
   const bypassOptions = optionObject(options.convBypass, 'options.convBypass');
-  knownKeys(options, 'options', OPTION_KEYS);
-  if (bypassOptions !== false) knownKeys(bypassOptions, 'options.convBypass', CONV_BYPASS_KEYS);
+  // Every step's keys before any step runs: a misspelt key would otherwise be ignored (`conVBypass: false`
+  // keeps the bypass on), or found by its step after the earlier steps have changed the process.
+  checkOptionKeys('enableAllPatches', 'options', options, OPTION_KEYS);
+  if (bypassOptions !== false) {
+    checkOptionKeys('enableAllPatches', 'options.convBypass', bypassOptions, CONV_BYPASS_KEYS);
+  }
+  if (envOptions !== false) {
+    checkOptionKeys('enableAllPatches', 'options.environment', envOptions, ENVIRONMENT_KEYS);
+  }
+  if (mpOptions !== false) {
+    checkOptionKeys('enableAllPatches', 'options.multiprocessing', mpOptions, MULTIPROCESSING_KEYS);
+  }
+  if (loaderOptions !== false) {
+    checkOptionKeys('enableAllPatches', 'options.dataLoader', loaderOptions, DATA_LOADER_KEYS);
+  }
   const backendChoice = checkBackendChoice(options.backend);
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {
     throw new TypeError('options.onWarning must be a function');

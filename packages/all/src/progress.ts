@@ -2,6 +2,7 @@
  * Progress for long steps: a redrawn bar on a terminal, plain lines otherwise (CI logs, pipes), so a
  * log file never fills with carriage returns.
  */
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -38,13 +39,18 @@ export class Progress {
   #finished = false;
 
   constructor(options: ProgressOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(
+        `new Progress: options must be an object ({ total, … }), got ${formatValue(options)}`,
+      );
+    }
+    checkOptionKeys('new Progress', 'options', options, ['total', 'label', 'stream', 'tty', 'lineEvery']);
     const { total, label = '', lineEvery = 0.25 } = options;
     if (!Number.isInteger(total) || total < 0) {
-      throw new RangeError(`options.total must be a non-negative integer, got ${String(total)}`);
+      throw new RangeError(`options.total must be a non-negative integer, got ${formatValue(total)}`);
     }
     if (typeof lineEvery !== 'number' || !(lineEvery > 0 && lineEvery <= 1)) {
-      throw new RangeError(`options.lineEvery must be a fraction in (0, 1], got ${String(lineEvery)}`);
+      throw new RangeError(`options.lineEvery must be a fraction in (0, 1], got ${formatValue(lineEvery)}`);
     }
     this.total = total;
     this.label = label;

@@ -5,6 +5,7 @@
  * The vendor path (MIOpen/cuDNN) runs only after its probe in a separate process succeeded: on gfx1010
  * it can hang, and a doctor that hangs helps no one.
  */
+
 import {
   type AlgorithmName,
   type ConvAlgorithm,
@@ -15,6 +16,7 @@ import {
   getConvRouter,
   type Tensor4,
 } from '@rocm-patch/conv-bypass';
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 
 type Shape4 = [number, number, number, number];
 
@@ -186,6 +188,10 @@ export function median(values: number[]): number {
 
 /** Runs every check; never throws for a failing algorithm (that is a check with status 'error'). */
 export async function runConvSelfTest(options: SelfTestOptions = {}): Promise<SelfTestReport> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`runConvSelfTest: options must be an object, got ${formatValue(options)}`);
+  }
+  checkOptionKeys('runConvSelfTest', 'options', options, ['router', 'onCheck']);
   const router = options.router ?? getConvRouter();
   const capabilities = router.capabilities;
   const names = (Object.keys(capabilities.algorithms) as AlgorithmName[]).sort((a, b) =>

@@ -38,10 +38,10 @@ describe('enableAllPatches', () => {
     );
     await expect(enableAllPatches({ backend: 1 as never })).rejects.toThrow(RangeError);
     await expect(enableAllPatches({ backnd: 'cpu' } as never)).rejects.toThrow(
-      /options\.backnd: unknown option \(known: environment, .*backend/,
+      /^enableAllPatches: options\.backnd is not an option — did you mean options\.backend\? \(options takes environment, .*backend/,
     );
     await expect(enableAllPatches({ convBypass: { strategie: 'auto' } as never })).rejects.toThrow(
-      /options\.convBypass\.strategie: unknown option/,
+      /^enableAllPatches: options\.convBypass\.strategie is not an option — did you mean options\.convBypass\.strategy\?/,
     );
   });
 

@@ -3,9 +3,10 @@
  * compilers and ROCm libraries use: minor and stepping are written in hex (90012 → gfx90c).
  * Returns null for 0, which KFD uses for CPU nodes.
  */
+import { formatValue } from './options.js';
 export function archFromGfxTargetVersion(version: number): string | null {
   if (!Number.isInteger(version) || version < 0) {
-    throw new RangeError(`gfx_target_version must be a non-negative integer, got ${String(version)}`);
+    throw new RangeError(`gfx_target_version must be a non-negative integer, got ${formatValue(version)}`);
   }
   if (version === 0) return null;
   const major = Math.floor(version / 10000);

@@ -4,6 +4,7 @@ import { archFromGfxTargetVersion, normalizeArch } from './arch.js';
 import { type CommandOutput, type CommandRunner, systemCommandRunner } from './commands.js';
 import { relevantEnv } from './env-vars.js';
 import { archKnowledge, archKnowledgeByPciId } from './knowledge.js';
+import { checkOptionKeys, formatValue } from './options.js';
 import { intValue, parseKeyValues, parseSysfsNumber } from './parse-kfd.js';
 import {
   type NvidiaSmiGpu,
@@ -29,6 +30,8 @@ export interface DetectOptions {
   /** Access check for /dev/kfd (default: the real access(2) under root). */
   canAccess?: (path: string, mode: number) => boolean;
 }
+
+const DETECT_OPTION_KEYS = ['root', 'env', 'commands', 'canAccess'] as const;
 
 const AMD_VENDOR = 0x1002;
 const GIB = 1024 ** 3;
@@ -354,6 +357,10 @@ function detectNvidia(
  * files become findings. Throws RangeError only when `root` is not a directory.
  */
 export function detect(options: DetectOptions = {}): DetectionReport {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`detect: options must be an object, got ${formatValue(options)}`);
+  }
+  checkOptionKeys('detect', 'options', options, DETECT_OPTION_KEYS);
   const root = resolve(options.root ?? '/');
   let isDir = false;
   try {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { checkOptionKeys, formatValue } from './options.js';
 import type { EnvPlan } from './types.js';
 
 export interface ExecOptions {
@@ -38,6 +39,10 @@ export function execWithPlan(
 ): Promise<number> {
   if (typeof command !== 'string' || command === '')
     throw new TypeError('command must be a non-empty string');
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`execWithPlan: options must be an object, got ${formatValue(options)}`);
+  }
+  checkOptionKeys('execWithPlan', 'options', options, ['env', 'stderr']);
   const stderr = options.stderr ?? process.stderr;
   return new Promise((resolvePromise) => {
     const child = spawn(command, [...args], { stdio: 'inherit', env: envWithPlan(plan, options.env) });

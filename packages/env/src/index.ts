@@ -18,6 +18,7 @@ export {
   PROBLEM_MIOPEN_WINOGRAD_FAULT,
   type Remedy,
 } from './knowledge.js';
+export { checkOptionKeys, formatValue, nearestName } from './options.js';
 export { parseRocmSmi, type RocmSmiCard, type RocmSmiResult } from './parse-rocm-smi.js';
 export { parseRocminfo, type RocminfoAgent, type RocminfoResult } from './parse-rocminfo.js';
 export { type PlanOptions, planEnvironment } from './plan.js';

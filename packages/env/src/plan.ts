@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { archOfGfxVersion } from './arch.js';
 import { relevantEnv } from './env-vars.js';
 import { type ArchKnowledge, archKnowledge, OVERRIDE_SEMANTICS } from './knowledge.js';
+import { checkOptionKeys, formatValue } from './options.js';
 import type { DetectionReport, EnvPlan, Finding, GpuInfo, PlanEntry } from './types.js';
 
 export interface PlanOptions {
@@ -16,6 +17,8 @@ export interface PlanOptions {
   /** Values this library set earlier: they may be replaced without a conflict. */
   owned?: Readonly<Record<string, string>>;
 }
+
+const PLAN_OPTION_KEYS = ['force', 'pinToDiscrete', 'env', 'owned'] as const;
 
 const SRC_ROCR_VISIBLE =
   'ROCR-Runtime docs, environment variables (ROCR_VISIBLE_DEVICES): https://rocm.docs.amd.com/projects/ROCR-Runtime/en/latest/api-reference/environment_variables.html';
@@ -213,6 +216,10 @@ function visibleByUser(amd: GpuInfo[], current: Record<string, string>): GpuInfo
  * for small cards. Never replaces a value the user set (that is a conflict) unless `force`.
  */
 export function planEnvironment(report: DetectionReport, options: PlanOptions = {}): EnvPlan {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`planEnvironment: options must be an object, got ${formatValue(options)}`);
+  }
+  checkOptionKeys('planEnvironment', 'options', options, PLAN_OPTION_KEYS);
   const current = options.env ? relevantEnv(options.env) : report.env;
   const owned = options.owned ?? {};
   const findings: Finding[] = [];

@@ -1,8 +1,13 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DetectOptions, detect } from './detect.js';
+import { checkOptionKeys, formatValue } from './options.js';
 import { type PlanOptions, planEnvironment } from './plan.js';
+import { readRegularFile } from './root-fs.js';
 import type { DetectionReport, EnvPlan, Finding } from './types.js';
+
+/** /proc/self/maps is a few hundred KiB even for a large process; the bound is against special files. */
+const MAX_MAPS_BYTES = 16 << 20;
 
 export interface SetupOptions
   extends Omit<DetectOptions, 'env' | 'commands'>,
@@ -14,6 +19,16 @@ export interface SetupOptions
   /** Receives the warning when a GPU runtime is already loaded (default: process.emitWarning). */
   onWarning?: (message: string) => void;
 }
+
+const SETUP_OPTION_KEYS = [
+  'root',
+  'canAccess',
+  'force',
+  'pinToDiscrete',
+  'commands',
+  'env',
+  'onWarning',
+] as const;
 
 export interface SetupResult extends EnvPlan {
   report: DetectionReport;
@@ -60,7 +75,8 @@ export function loadedGpuRuntimes(root = '/'): string[] {
   const found = new Set(state.marked);
   let maps = '';
   try {
-    maps = readFileSync(join(root, 'proc/self/maps'), 'utf8');
+    // Bounded, regular files only: a FIFO or a link to /dev/zero under a test root must not hang or fill memory.
+    maps = readRegularFile(join(root, 'proc/self/maps'), MAX_MAPS_BYTES).toString('utf8');
   } catch {
     // No procfs (not Linux, or a sandbox): only the marks tell.
   }
@@ -79,11 +95,24 @@ export function appliedEnvironment(): SetupResult | null {
  * values in place and keeps them. Never replaces a value the user set unless `force`.
  */
 export function setupEnvironment(options: SetupOptions = {}): SetupResult {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`setupEnvironment: options must be an object, got ${formatValue(options)}`);
+  }
+  checkOptionKeys('setupEnvironment', 'options', options, SETUP_OPTION_KEYS);
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {
+    throw new TypeError('setupEnvironment: options.onWarning must be a function');
+  }
   const env = options.env ?? process.env;
   const owned = state.owned.get(env) ?? {};
+  const { root, canAccess, force, pinToDiscrete } = options;
   // Planning needs nothing the diagnostic tools add (names), so by default they are not run here.
-  const report = detect({ ...options, env, commands: options.commands ?? false });
-  const plan = planEnvironment(report, { ...options, env, owned });
+  const report = detect({
+    root,
+    env,
+    commands: options.commands ?? false,
+    ...(canAccess === undefined ? {} : { canAccess }),
+  });
+  const plan = planEnvironment(report, { force, pinToDiscrete, env, owned });
   const applied: string[] = [];
   for (const entry of plan.entries) {
     if (entry.action !== 'set') continue;

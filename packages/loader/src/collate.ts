@@ -64,9 +64,9 @@ export function collateWith(
     throw new RangeError(`collate got ${items.length} items but ${idx.length} indices`);
   }
   const first = items[0];
-  if (typeof first !== 'object' || first === null || isTypedArray(first) || isTensor(first)) {
+  if (!isPlainContainer(first) || isTensor(first)) {
     throw new TypeError(
-      `the default collate needs items that are objects or arrays of fields (dataset index ${idx[0]} gave ${describe(first)}); pass a custom collate`,
+      `the default collate needs items that are plain objects or arrays of fields (dataset index ${idx[0]} gave ${describe(first)}); pass a custom collate`,
     );
   }
   if ('indices' in first) {
@@ -89,9 +89,9 @@ function collateObject(
   const out: CollatedFields = {};
   for (let b = 1; b < values.length; b++) {
     const v = values[b];
-    if (typeof v !== 'object' || v === null) {
+    if (!isPlainContainer(v)) {
       throw new TypeError(
-        `${where(path, idx[b])} is ${describe(v)} but the batch's first item has an object there`,
+        `${path ? where(path, idx[b]) : `dataset index ${idx[b]}`} is ${describe(v)} but the batch's first item has ${Array.isArray(first) ? 'an array' : 'a plain object'} there`,
       );
     }
     const k = Object.keys(v);
@@ -163,12 +163,11 @@ function collateField(
     }
     return { data, shape: [b, ...firstShape] };
   }
-  if (typeof first === 'object' && first !== null && !Array.isArray(first)) {
-    return collateObject(column, idx, path, allocate);
-  }
-  if (Array.isArray(first)) return collateObject(column, idx, path, allocate);
+  // Only plain objects and arrays are taken apart: a Date, Map, RegExp, Error or Promise has no fields of
+  // its own to stack and would come out as {} — it is refused instead, naming the field and the sample.
+  if (isPlainContainer(first)) return collateObject(column, idx, path, allocate);
   throw new TypeError(
-    `${where(path, idx[0])} is ${describe(first)}: the default collate supports numbers, bigints, typed arrays, { data, shape } tensors and objects of them; pass a custom collate`,
+    `${where(path, idx[0])} is ${describe(first)}: the default collate supports numbers, bigints, typed arrays, { data, shape } tensors and plain objects or arrays of them; pass a custom collate`,
   );
 }
 
@@ -184,11 +183,28 @@ function mismatch(path: string, index: number | undefined, value: unknown, expec
   return new TypeError(`${where(path, index)} is ${describe(value)} but should be ${expected}`);
 }
 
-function describe(value: unknown): string {
+/** An array, or an object whose prototype is Object.prototype or null (what a literal `{ … }` makes). */
+function isPlainContainer(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A value as the error messages show it: its class for objects, its type and value for primitives. */
+export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (isTypedArray(value)) return `a ${value.constructor.name}`;
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+  if (typeof value === 'object') {
+    if (isPlainContainer(value)) return 'a plain object';
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== ''
+      ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`
+      : 'an object';
+  }
+  if (typeof value === 'function') return 'a function';
+  return `${typeof value} ${String(value)}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import { createPool, TaskTimeoutError, WorkerCrashError } from '@rocm-patch/mp';
 import { builtFileUrl } from './built-file.js';
 import { type Collated, defaultCollate } from './collate.js';
@@ -18,6 +19,7 @@ import { BatchTimeoutError, SampleError } from './errors.js';
 import { type Collate, type FetchResult, fetchBatch, IterableBatcher } from './fetch.js';
 import { constructFromRef, type NormalisedRef } from './load-ref.js';
 import type { BatchReply, InitReply, InitTask, Runtime } from './protocol.js';
+import { RestartBudget } from './restart-budget.js';
 import { validateSeed } from './rng.js';
 import {
   BatchSampler,
@@ -72,7 +74,32 @@ export interface DataLoaderOptions<T = unknown, B extends object = Collated<T>> 
   inOrder?: boolean;
   /** Base seed (an integer in [0, 2^32)); default random. */
   seed?: number;
+  /**
+   * How many times each worker may die and be replaced within one epoch (default 3): its batches are sent
+   * again to the replacement; one death more fails the epoch with the list of deaths. Each epoch starts
+   * with the whole budget, so a long-lived persistent loader is not worn down by rare deaths.
+   */
+  maxRestartsPerEpoch?: number;
 }
+
+const OPTION_KEYS = [
+  'dataset',
+  'batchSize',
+  'shuffle',
+  'sampler',
+  'batchSampler',
+  'dropLast',
+  'collate',
+  'numWorkers',
+  'prefetchFactor',
+  'persistentWorkers',
+  'runtime',
+  'workerInit',
+  'timeoutMs',
+  'inOrder',
+  'seed',
+  'maxRestartsPerEpoch',
+] as const;
 
 interface Settled<B> {
   ok: boolean;
@@ -80,8 +107,8 @@ interface Settled<B> {
   error?: unknown;
 }
 
-/** Attempts per batch when its worker keeps dying (each death is also counted against the pool's maxRestarts). */
-const MAX_ATTEMPTS = 4;
+/** Default of options.maxRestartsPerEpoch. */
+const DEFAULT_RESTARTS_PER_EPOCH = 3;
 
 /**
  * Loads batches from a dataset, in parallel workers when numWorkers > 0. `for await (const batch of loader)`
@@ -99,6 +126,7 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
   readonly seed: number;
   readonly timeoutMs: number | undefined;
   readonly dropLast: boolean;
+  readonly maxRestartsPerEpoch: number;
 
   readonly #options: DataLoaderOptions<T, B>;
   readonly #key = randomUUID();
@@ -123,7 +151,12 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
   #closed = false;
 
   constructor(options: DataLoaderOptions<T, B>) {
-    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(
+        `new DataLoader: options must be an object with at least a dataset ({ dataset, batchSize, … }), got ${formatValue(options)}`,
+      );
+    }
+    checkOptionKeys('new DataLoader', 'options', options, OPTION_KEYS);
     const defaults = loaderDefaults();
     this.#options = options;
     this.numWorkers = checkCount(options.numWorkers ?? defaults.numWorkers, 'options.numWorkers', 0);
@@ -139,12 +172,19 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
     this.runtime = checkRuntime(options.runtime ?? defaults.runtime, 'options.runtime');
     this.inOrder = checkBool(options.inOrder ?? true, 'options.inOrder');
     this.dropLast = checkBool(options.dropLast ?? false, 'options.dropLast');
+    this.maxRestartsPerEpoch = checkCount(
+      options.maxRestartsPerEpoch ?? DEFAULT_RESTARTS_PER_EPOCH,
+      'options.maxRestartsPerEpoch',
+      0,
+    );
     this.seed =
       options.seed === undefined ? randomInt(0, 0x100000000) : validateSeed(options.seed, 'options.seed');
     if (options.timeoutMs !== undefined) {
       const t = options.timeoutMs;
       if (typeof t !== 'number' || !(t > 0) || t > 2 ** 31 - 1) {
-        throw new RangeError(`options.timeoutMs must be a number of ms in (0, 2147483647], got ${String(t)}`);
+        throw new RangeError(
+          `options.timeoutMs must be a number of ms in (0, 2147483647], got ${formatValue(t)}`,
+        );
       }
     }
     this.timeoutMs = options.timeoutMs;
@@ -356,6 +396,9 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
       size: this.numWorkers,
       hideGpus: true,
       persistent: true,
+      // The loader keeps its own count, per worker and per epoch (maxRestartsPerEpoch): the pool replaces
+      // every worker that dies, however often over the loader's life.
+      maxRestarts: Number.MAX_SAFE_INTEGER,
       name: 'rocm-patch-loader',
     });
     return this.#pool;
@@ -457,22 +500,38 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
 
   async *#iterateWorkers(epoch: number): AsyncGenerator<object> {
     const pool = this.#acquirePool();
-    // Every worker builds its dataset (again only if it is new, e.g. a replacement), then learns the epoch.
+    const budget = new RestartBudget(this.maxRestartsPerEpoch, epoch);
+    // Every worker builds its dataset (again only if it is new, e.g. a replacement), then learns the
+    // epoch; a worker that dies meanwhile is replaced and prepared again, within its restart budget.
     await Promise.all(
-      Array.from({ length: this.numWorkers }, (_, w) =>
-        pool.run('init', this.#initTask(w, epoch), { worker: w }),
-      ),
+      Array.from({ length: this.numWorkers }, async (_, w) => {
+        for (;;) {
+          try {
+            await pool.run('init', this.#initTask(w, epoch), { worker: w });
+            await pool.run('epoch', { key: this.#key, epoch, seed: this.seed }, { worker: w });
+            return;
+          } catch (error) {
+            if (!(error instanceof WorkerCrashError) || error.duringLoad) throw error;
+            const exhausted = budget.record(w, 'its dataset', error);
+            if (exhausted) throw exhausted;
+          }
+        }
+      }),
     );
-    await pool.broadcast('epoch', { key: this.#key, epoch, seed: this.seed });
     if (this.#kind === 'iterable') yield* this.#iterateIterableWorkers(pool, epoch);
-    else yield* this.#iterateMapWorkers(pool, epoch);
+    else yield* this.#iterateMapWorkers(pool, epoch, budget);
   }
 
-  async *#iterateMapWorkers(pool: Pool, epoch: number): AsyncGenerator<object> {
-    yield* untilEnded((ended) => this.#mapWorkerBatches(pool, epoch, ended));
+  async *#iterateMapWorkers(pool: Pool, epoch: number, budget: RestartBudget): AsyncGenerator<object> {
+    yield* untilEnded((ended) => this.#mapWorkerBatches(pool, epoch, ended, budget));
   }
 
-  async *#mapWorkerBatches(pool: Pool, epoch: number, ended: AbortSignal): AsyncGenerator<object> {
+  async *#mapWorkerBatches(
+    pool: Pool,
+    epoch: number,
+    ended: AbortSignal,
+    budget: RestartBudget,
+  ): AsyncGenerator<object> {
     const batches = this.#batches(epoch);
     const maxInFlight = this.prefetchFactor * this.numWorkers;
     const load = new Array<number>(this.numWorkers).fill(0);
@@ -493,7 +552,7 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
         outstanding++;
         const worker = load.indexOf(Math.min(...load));
         load[worker]! += 1;
-        this.#runBatch(pool, worker, batchIndex, Int32Array.from(step.value), epoch, ended)
+        this.#runBatch(pool, worker, batchIndex, Int32Array.from(step.value), epoch, ended, budget)
           .then(
             (value) => done.set(batchIndex, { ok: true, value }),
             (error: unknown) => done.set(batchIndex, { ok: false, error }),
@@ -523,8 +582,8 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
 
   /**
    * Runs one batch on `worker`; a batch whose worker died is sent again (to its replacement), so none is
-   * lost or doubled. Once `ended` fires the batch is not wanted: it is withdrawn if not started, and a
-   * batch file that still arrives is deleted unread.
+   * lost or doubled, while the worker's restart budget for the epoch lasts. Once `ended` fires the batch is
+   * not wanted: it is withdrawn if not started, and a batch file that still arrives is deleted unread.
    */
   async #runBatch(
     pool: Pool,
@@ -533,12 +592,12 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
     indices: Int32Array,
     epoch: number,
     ended: AbortSignal,
+    budget: RestartBudget,
   ): Promise<object> {
-    let crashes = 0;
     const spare = this.#spareFiles;
     while (true) {
       let reply: BatchReply;
-      const spareFiles = spare.take(worker);
+      let spareFiles = spare.take(worker);
       try {
         reply = await pool.run<BatchReply>(
           'batch',
@@ -547,6 +606,14 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
             ? { worker, withdraw: ended }
             : { worker, withdraw: ended, timeoutMs: this.timeoutMs },
         );
+        if (reply.kind === 'needInit') {
+          discardFiles(spareFiles); // a fresh worker that did not take them
+          spareFiles = [];
+          if (ended.aborted) throw ended.reason;
+          // A replacement worker: build its dataset, then send the batch again.
+          await pool.run('init', this.#initTask(worker, epoch), { worker });
+          continue;
+        }
       } catch (error) {
         discardFiles(spareFiles); // the task never ran or its worker died: the files it carried have no owner now
         if (ended.aborted) throw error;
@@ -558,25 +625,20 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
             cause: error,
           });
         }
-        if (error instanceof WorkerCrashError && !error.duringLoad && ++crashes < MAX_ATTEMPTS) continue;
-        if (error instanceof WorkerCrashError) {
-          throw new Error(
-            `loader worker ${worker} died ${crashes} time(s) loading batch ${batchIndex} (dataset indices ${indices.join(', ')}): ${error.message}`,
-            { cause: error },
+        if (error instanceof WorkerCrashError && !error.duringLoad) {
+          const exhausted = budget.record(
+            worker,
+            `batch ${batchIndex} [dataset indices ${listIndices(indices)}]`,
+            error,
           );
+          if (exhausted) throw exhausted;
+          continue;
         }
         throw error;
       }
       if (reply.kind === 'batch' && reply.file && ended.aborted) {
         await discardFile(reply.file);
         throw ended.reason;
-      }
-      if (reply.kind === 'needInit') {
-        discardFiles(spareFiles); // a fresh worker that did not take them
-        if (ended.aborted) throw ended.reason;
-        // A replacement worker: build its dataset, then send the batch again.
-        await pool.run('init', this.#initTask(worker, epoch), { worker });
-        continue;
       }
       if (reply.kind === 'error')
         throw new SampleError(reply.failure, { workerId: worker, batchIndex, epoch });
@@ -712,7 +774,13 @@ function unwrap(result: FetchResult, workerId: number | null, batchIndex: number
   return result.batch;
 }
 
+/** The first indices of a batch, for messages (a batch may hold thousands). */
+function listIndices(indices: Int32Array): string {
+  const shown = Array.from(indices.subarray(0, 8)).join(', ');
+  return indices.length > 8 ? `${shown}, … ${indices.length} in all` : shown;
+}
+
 function checkBool(value: unknown, name: string): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${String(value)}`);
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${formatValue(value)}`);
   return value;
 }

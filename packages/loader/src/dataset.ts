@@ -1,3 +1,4 @@
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import type { Rng } from './rng.js';
 
 /** What `getItem` receives beside the index. */
@@ -71,7 +72,7 @@ export function datasetKind(dataset: unknown, name = 'options.dataset'): Dataset
     const d = dataset as { length?: unknown; getItem?: unknown };
     if (typeof d.getItem === 'function') {
       if (typeof d.length !== 'number' || !Number.isInteger(d.length) || d.length < 0) {
-        throw new TypeError(`${name}.length must be a non-negative integer, got ${String(d.length)}`);
+        throw new TypeError(`${name}.length must be a non-negative integer, got ${formatValue(d.length)}`);
       }
       return 'map';
     }
@@ -87,6 +88,8 @@ export function datasetKind(dataset: unknown, name = 'options.dataset'): Dataset
  * as a string.
  */
 export function normaliseModuleRef(ref: ModuleRef, name: string): Required<ModuleRef> & { module: string } {
+  // A misspelt key (`exports`, `arguments`) would quietly load the default export with no arguments.
+  checkOptionKeys('new DataLoader', name, ref, ['module', 'export', 'args']);
   const module = ref.module instanceof URL ? ref.module.href : ref.module;
   if (typeof module !== 'string' || module.length === 0) {
     throw new TypeError(`${name}.module must be a non-empty path, file: URL or package specifier`);

@@ -1,3 +1,4 @@
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import type { Runtime } from './protocol.js';
 
 /** Process-wide defaults for loaders created afterwards; see patchDataLoader. */
@@ -34,7 +35,10 @@ export function loaderDefaults(): Readonly<DataLoaderDefaults> {
  * the previous defaults.
  */
 export function patchDataLoader(defaults: Partial<DataLoaderDefaults> = {}): () => void {
-  if (typeof defaults !== 'object' || defaults === null) throw new TypeError('defaults must be an object');
+  if (typeof defaults !== 'object' || defaults === null) {
+    throw new TypeError(`patchDataLoader: defaults must be an object, got ${formatValue(defaults)}`);
+  }
+  checkOptionKeys('patchDataLoader', 'defaults', defaults, Object.keys(builtin));
   const previous = store().current;
   const next = { ...previous };
   if (defaults.numWorkers !== undefined)
@@ -45,7 +49,7 @@ export function patchDataLoader(defaults: Partial<DataLoaderDefaults> = {}): () 
   if (defaults.persistentWorkers !== undefined) {
     if (typeof defaults.persistentWorkers !== 'boolean') {
       throw new TypeError(
-        `defaults.persistentWorkers must be a boolean, got ${String(defaults.persistentWorkers)}`,
+        `defaults.persistentWorkers must be a boolean, got ${formatValue(defaults.persistentWorkers)}`,
       );
     }
     next.persistentWorkers = defaults.persistentWorkers;
@@ -59,14 +63,14 @@ export function patchDataLoader(defaults: Partial<DataLoaderDefaults> = {}): () 
 
 export function checkCount(value: unknown, name: string, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 1024) {
-    throw new RangeError(`${name} must be an integer in [${min}, 1024], got ${String(value)}`);
+    throw new RangeError(`${name} must be an integer in [${min}, 1024], got ${formatValue(value)}`);
   }
   return value;
 }
 
 export function checkRuntime(value: unknown, name: string): Runtime {
   if (value !== 'thread' && value !== 'process') {
-    throw new TypeError(`${name} must be 'thread' or 'process', got ${String(value)}`);
+    throw new TypeError(`${name} must be 'thread' or 'process', got ${formatValue(value)}`);
   }
   return value;
 }

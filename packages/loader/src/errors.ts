@@ -7,6 +7,8 @@ export interface SampleFailure {
   index: number | null;
   /** The batch's dataset indices. */
   indices: number[];
+  /** The original error's `code` (a string or number), when it had one. */
+  code?: string | number;
 }
 
 /**
@@ -24,6 +26,8 @@ export class SampleError extends Error {
   /** The original error's name and message. */
   readonly originalName: string;
   readonly originalMessage: string;
+  /** The original error's `code`, when it had one (`throw { code, message }` included). */
+  readonly code: string | number | undefined;
 
   constructor(
     failure: SampleFailure,
@@ -41,13 +45,39 @@ export class SampleError extends Error {
     this.epoch = details.epoch;
     this.originalName = failure.name;
     this.originalMessage = failure.message;
+    this.code = failure.code;
     if (failure.stack) this.stack = `${this.name}: ${this.message}\n  original stack:\n${failure.stack}`;
   }
 }
 
+/**
+ * What getItem or collate threw, as plain data. An Error, or an error-like object (`throw { code, message }`),
+ * keeps its name, message, stack and code; any other value becomes the message.
+ */
 export function toFailure(error: unknown, index: number | null, indices: ArrayLike<number>): SampleFailure {
-  const e = error instanceof Error ? error : new Error(String(error));
-  return { message: e.message, name: e.name, stack: e.stack, index, indices: Array.from(indices) };
+  const e = error as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown } | null;
+  const errorLike =
+    typeof e === 'object' && e !== null && (error instanceof Error || typeof e.message === 'string');
+  const failure: SampleFailure = errorLike
+    ? {
+        message: String(e.message),
+        name: typeof e.name === 'string' && e.name !== '' ? e.name : 'Error',
+        stack: typeof e.stack === 'string' ? e.stack : undefined,
+        index,
+        indices: Array.from(indices),
+      }
+    : { message: thrownValue(error), name: 'Error', stack: undefined, index, indices: Array.from(indices) };
+  const code = errorLike ? e.code : undefined;
+  if (typeof code === 'string' || typeof code === 'number') failure.code = code;
+  return failure;
+}
+
+function thrownValue(value: unknown): string {
+  try {
+    return typeof value === 'string' ? value : `non-Error value thrown: ${String(value)}`;
+  } catch {
+    return `non-Error value thrown: ${Object.prototype.toString.call(value)}`;
+  }
 }
 
 /** A batch took longer than the loader's timeoutMs. */

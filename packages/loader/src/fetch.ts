@@ -3,6 +3,7 @@
  * not the dataset's), then collate. Shared by the main process (numWorkers 0) and the workers, so both
  * paths compute exactly the same values.
  */
+import { describe } from './collate.js';
 import type { MapDataset } from './dataset.js';
 import { type SampleFailure, toFailure } from './errors.js';
 import { Rng, sampleSeed } from './rng.js';
@@ -39,20 +40,41 @@ export async function fetchBatch(
   return collateItems(collate, items, indices);
 }
 
-export function collateItems(collate: Collate, items: unknown[], indices: Int32Array): FetchResult {
+/**
+ * Collates a batch. A collate that returns a promise (an async function) is awaited, the same in the main
+ * process and in thread and process workers; only then is the batch checked.
+ */
+export function collateItems(
+  collate: Collate,
+  items: unknown[],
+  indices: Int32Array,
+): FetchResult | Promise<FetchResult> {
+  let batch: unknown;
   try {
-    const batch = collate(items, indices);
-    if (typeof batch !== 'object' || batch === null || Array.isArray(batch) || ArrayBuffer.isView(batch)) {
-      throw new TypeError(
-        `collate must return a plain object (the loader adds its 'indices'), got ${typeof batch}`,
-      );
-    }
-    const out = batch as Record<string, unknown> & { indices: Int32Array };
-    if (!(out.indices instanceof Int32Array)) out.indices = indices;
-    return { ok: true, batch: out };
+    batch = collate(items, indices);
   } catch (error) {
     return { ok: false, failure: toFailure(error, null, indices) };
   }
+  if (batch instanceof Promise) {
+    return batch.then(
+      (value) => checkBatch(value, indices),
+      (error: unknown) => ({ ok: false, failure: toFailure(error, null, indices) }),
+    );
+  }
+  return checkBatch(batch, indices);
+}
+
+function checkBatch(batch: unknown, indices: Int32Array): FetchResult {
+  const proto = typeof batch === 'object' && batch !== null ? Object.getPrototypeOf(batch) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    const error = new TypeError(
+      `collate must return a plain object of fields (the loader adds its 'indices'), got ${describe(batch)}`,
+    );
+    return { ok: false, failure: toFailure(error, null, indices) };
+  }
+  const out = batch as Record<string, unknown> & { indices: Int32Array };
+  if (!(out.indices instanceof Int32Array)) out.indices = indices;
+  return { ok: true, batch: out };
 }
 
 /**

@@ -12,6 +12,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import sharp from 'sharp';
 import { builtFileUrl } from './built-file.js';
 import { type MapDataset, type ModuleRef, moduleRefSymbol, type PortableDataset } from './dataset.js';
@@ -67,7 +68,20 @@ export class ImageFolderDataset implements MapDataset<ImageItem>, PortableDatase
   readonly #table: Float32Array;
 
   constructor(options: ImageFolderOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(
+        `new ImageFolderDataset: options must be an object ({ root, … }), got ${formatValue(options)}`,
+      );
+    }
+    checkOptionKeys('new ImageFolderDataset', 'options', options, [
+      'root',
+      'size',
+      'mean',
+      'std',
+      'extensions',
+      'sharpConcurrency',
+      'sharpCache',
+    ]);
     const { size = 224, mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225] } = options;
     if (typeof options.root !== 'string' || options.root === '') {
       throw new TypeError('options.root must be the path of a folder with one sub-folder per class');
@@ -78,7 +92,7 @@ export class ImageFolderDataset implements MapDataset<ImageItem>, PortableDatase
       ['width', width],
     ] as const) {
       if (!Number.isInteger(v) || v < 1 || v > 16384) {
-        throw new RangeError(`options.size: ${name} must be an integer in [1, 16384], got ${String(v)}`);
+        throw new RangeError(`options.size: ${name} must be an integer in [1, 16384], got ${formatValue(v)}`);
       }
     }
     checkTriple(mean, 'options.mean', false);
@@ -87,14 +101,14 @@ export class ImageFolderDataset implements MapDataset<ImageItem>, PortableDatase
     if (options.sharpConcurrency !== undefined) {
       if (!Number.isInteger(options.sharpConcurrency) || options.sharpConcurrency < 0) {
         throw new RangeError(
-          `options.sharpConcurrency must be a non-negative integer, got ${String(options.sharpConcurrency)}`,
+          `options.sharpConcurrency must be a non-negative integer, got ${formatValue(options.sharpConcurrency)}`,
         );
       }
       sharp.concurrency(options.sharpConcurrency);
     }
     if (options.sharpCache !== undefined) {
       if (typeof options.sharpCache !== 'boolean') {
-        throw new TypeError(`options.sharpCache must be a boolean, got ${String(options.sharpCache)}`);
+        throw new TypeError(`options.sharpCache must be a boolean, got ${formatValue(options.sharpCache)}`);
       }
       sharp.cache(options.sharpCache);
     }
@@ -208,6 +222,8 @@ function checkTriple(value: unknown, name: string, positive: boolean): void {
     value.length !== 3 ||
     value.some((v) => typeof v !== 'number' || !Number.isFinite(v) || (positive && v <= 0))
   ) {
-    throw new RangeError(`${name} must be 3 finite numbers${positive ? ' > 0' : ''}, got ${String(value)}`);
+    throw new RangeError(
+      `${name} must be 3 finite numbers${positive ? ' > 0' : ''}, got ${formatValue(value)}`,
+    );
   }
 }

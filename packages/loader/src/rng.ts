@@ -2,11 +2,12 @@
  * Seeded randomness. Every random choice the loader makes (shuffles, per-sample augmentation streams)
  * comes from these functions, so the same seed gives the same numbers on every machine and runtime.
  */
+import { formatValue } from '@rocm-patch/env';
 
 /** Checks that `seed` is an integer in [0, 2^32) and returns it; `name` is the argument named in errors. */
 export function validateSeed(seed: unknown, name = 'seed'): number {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new RangeError(`${name} must be an integer in [0, 2^32), got ${String(seed)}`);
+    throw new RangeError(`${name} must be an integer in [0, 2^32), got ${formatValue(seed)}`);
   }
   return seed;
 }

@@ -1,3 +1,4 @@
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import { mixSeed, permutation, validateSeed } from './rng.js';
 
 /** A sampler is an iterable of dataset indices; samplers that reshuffle per epoch also have setEpoch. */
@@ -15,14 +16,16 @@ export interface BatchSamplerLike extends Iterable<readonly number[]> {
 function lengthOf(source: number | { length: number }, name: string): number {
   const n = typeof source === 'number' ? source : source?.length;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-    throw new RangeError(`${name} must be a non-negative integer length (or have one), got ${String(n)}`);
+    throw new RangeError(
+      `${name} must be a non-negative integer length (or have one), got ${formatValue(n)}`,
+    );
   }
   return n;
 }
 
 export function validateEpoch(epoch: unknown, name = 'epoch'): number {
   if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) {
-    throw new RangeError(`${name} must be a non-negative integer, got ${String(epoch)}`);
+    throw new RangeError(`${name} must be a non-negative integer, got ${formatValue(epoch)}`);
   }
   return epoch;
 }
@@ -45,6 +48,7 @@ export class RandomSampler implements Sampler {
   #epoch = 0;
 
   constructor(source: number | { length: number }, options: { seed?: number } = {}) {
+    checkOptions('new RandomSampler', options, ['seed']);
     this.length = lengthOf(source, 'source');
     this.seed = validateSeed(options.seed ?? 0, 'options.seed');
   }
@@ -89,6 +93,7 @@ export class DistributedSampler implements Sampler {
   #epoch = 0;
 
   constructor(source: number | { length: number }, options: DistributedSamplerOptions = {}) {
+    checkOptions('new DistributedSampler', options, ['rank', 'worldSize', 'shuffle', 'seed', 'dropLast']);
     this.datasetLength = lengthOf(source, 'source');
     this.worldSize = options.worldSize ?? envInt('WORLD_SIZE', 'options.worldSize');
     this.rank = options.rank ?? envInt('RANK', 'options.rank');
@@ -147,7 +152,7 @@ export class BatchSampler implements BatchSamplerLike {
       throw new TypeError('sampler must be an iterable of indices');
     }
     if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new RangeError(`batchSize must be a positive integer, got ${String(batchSize)}`);
+      throw new RangeError(`batchSize must be a positive integer, got ${formatValue(batchSize)}`);
     }
     this.sampler = sampler;
     this.batchSize = batchSize;
@@ -176,4 +181,11 @@ export class BatchSampler implements BatchSamplerLike {
     }
     if (batch.length > 0 && !this.dropLast) yield batch;
   }
+}
+
+function checkOptions(fn: string, options: unknown, known: readonly string[]): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${fn}: options must be an object, got ${formatValue(options)}`);
+  }
+  checkOptionKeys(fn, 'options', options, known);
 }

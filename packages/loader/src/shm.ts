@@ -8,6 +8,7 @@
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writevSync } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SHM_ROOT, shmDirPrefix, sweepDeadShmDirs, trackShmDir, untrackShmDir } from './shm-cleanup.js';
 
 /** Batches smaller than this go through IPC: the file round trip only pays off for large ones. */
 export const SHM_MIN_BYTES = 1 << 20;
@@ -21,33 +22,34 @@ interface Placeholder {
   length: number;
 }
 
-const liveDirs = new Set<string>();
-let exitHook = false;
+/** An object literal's kind (prototype Object.prototype or null): the only objects a batch is rebuilt from field by field. */
+export function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
 
-/** A private directory for one loader's batch files, or null where there is no /dev/shm. */
+/**
+ * A private directory for one loader's batch files, or null where there is no /dev/shm. Directories that
+ * processes killed earlier left behind are swept first; this one is removed at exit or on a terminating
+ * signal if the loader is not closed before (see shm-cleanup.ts).
+ */
 export function createShmDir(): string | null {
-  if (process.platform !== 'linux' || !existsSync('/dev/shm')) return null;
+  if (process.platform !== 'linux' || !existsSync(SHM_ROOT)) return null;
+  sweepDeadShmDirs();
   let dir: string;
   try {
-    dir = mkdtempSync(join('/dev/shm', `rocm-patch-loader-${process.pid}-`));
+    dir = mkdtempSync(shmDirPrefix());
   } catch {
     return null;
   }
-  liveDirs.add(dir);
-  if (!exitHook) {
-    // Backstop for a program that exits without closing its loader: /dev/shm outlives processes.
-    exitHook = true;
-    process.on('exit', () => {
-      for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
-    });
-  }
+  trackShmDir(dir);
   return dir;
 }
 
 export function removeShmDir(dir: string | null): void {
   if (!dir) return;
-  liveDirs.delete(dir);
-  rmSync(dir, { recursive: true, force: true });
+  untrackShmDir(dir);
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 10 });
 }
 
 let counter = 0;
@@ -88,7 +90,7 @@ export function packToFile<T extends object>(
     seen.add(value);
     if (ArrayBuffer.isView(value)) {
       if (!(value instanceof DataView)) views.push(value);
-    } else for (const v of Object.values(value)) collect(v);
+    } else if (Array.isArray(value) || isPlainObject(value)) for (const v of Object.values(value)) collect(v);
   };
   collect(batch);
   let total = 0;
@@ -138,6 +140,7 @@ export function packToFile<T extends object>(
       return { [PLACEHOLDER]: true, type: value.constructor.name, offset, length } satisfies Placeholder;
     }
     if (Array.isArray(value)) return value.map(replace);
+    if (!isPlainObject(value)) return value; // a Date, Map… crosses by structured clone as it is
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));
   };
   return { batch: replace(batch) as T, file, bytes: total };
@@ -197,6 +200,7 @@ export async function unpackFromFile<T>(batch: T, file: string, bytes: number, k
       return new Ctor(buffer, p.offset!, p.length!);
     }
     if (Array.isArray(value)) return value.map(restore);
+    if (!isPlainObject(value)) return value;
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restore(v)]));
   };
   return restore(batch) as T;

@@ -1,3 +1,4 @@
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import { builtFileUrl } from './built-file.js';
 import {
   type ItemContext,
@@ -46,17 +47,30 @@ export class SyntheticShapesDataset implements MapDataset<ShapeItem>, PortableDa
   readonly augment: boolean;
 
   constructor(options: SyntheticShapesOptions) {
-    const { length, size = 32, channels = 3, noise = 0.05, seed = 0, augment = false } = options ?? {};
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(
+        `new SyntheticShapesDataset: options must be an object ({ length, size, … }), got ${formatValue(options)}`,
+      );
+    }
+    checkOptionKeys('new SyntheticShapesDataset', 'options', options, [
+      'length',
+      'size',
+      'channels',
+      'noise',
+      'seed',
+      'augment',
+    ]);
+    const { length, size = 32, channels = 3, noise = 0.05, seed = 0, augment = false } = options;
     if (!Number.isInteger(length) || length < 0) {
-      throw new RangeError(`options.length must be a non-negative integer, got ${String(length)}`);
+      throw new RangeError(`options.length must be a non-negative integer, got ${formatValue(length)}`);
     }
     if (!Number.isInteger(size) || size < 4 || size > 4096) {
-      throw new RangeError(`options.size must be an integer in [4, 4096], got ${String(size)}`);
+      throw new RangeError(`options.size must be an integer in [4, 4096], got ${formatValue(size)}`);
     }
     if (channels !== 1 && channels !== 3)
       throw new RangeError(`options.channels must be 1 or 3, got ${channels}`);
     if (typeof noise !== 'number' || !(noise >= 0)) {
-      throw new RangeError(`options.noise must be a number >= 0, got ${String(noise)}`);
+      throw new RangeError(`options.noise must be a number >= 0, got ${formatValue(noise)}`);
     }
     this.length = length;
     this.size = size;

@@ -1,3 +1,4 @@
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import { isTensor, type Tensor } from './tensor.js';
 
 /** The part of the @tensorflow/tfjs namespace toTfDataset uses (so this package does not depend on tfjs). */
@@ -32,6 +33,10 @@ export function toTfDataset<D>(
   if (typeof tf?.data?.generator !== 'function' || typeof tf.tensor !== 'function') {
     throw new TypeError('tf must be the @tensorflow/tfjs namespace (with data.generator and tensor)');
   }
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`toTfDataset: options must be an object, got ${formatValue(options)}`);
+  }
+  checkOptionKeys('toTfDataset', 'options', options, ['xKey', 'yKey', 'oneHot']);
   const xKey = options.xKey ?? 'x';
   const yKey = options.yKey === undefined ? 'y' : options.yKey;
   if (typeof xKey !== 'string') throw new TypeError('options.xKey must be a string');
@@ -39,7 +44,7 @@ export function toTfDataset<D>(
   const { oneHot } = options;
   if (oneHot !== undefined) {
     if (!Number.isInteger(oneHot) || oneHot < 1) {
-      throw new RangeError(`options.oneHot must be a positive integer depth, got ${String(oneHot)}`);
+      throw new RangeError(`options.oneHot must be a positive integer depth, got ${formatValue(oneHot)}`);
     }
     if (yKey === null) throw new TypeError('options.oneHot needs a yKey');
     if (typeof tf.oneHot !== 'function') throw new TypeError('options.oneHot needs tf.oneHot');

@@ -8,10 +8,11 @@ import { withTransfer } from '@rocm-patch/mp';
 import { BatchArena } from './batch-arena.js';
 import { type Batch, collateWith, defaultCollate, transferList } from './collate.js';
 import type { MapDataset } from './dataset.js';
+import { toFailure } from './errors.js';
 import { type Collate, type FetchResult, fetchBatch, IterableBatcher } from './fetch.js';
 import { constructFromRef, functionFromRef } from './load-ref.js';
 import type { BatchReply, BatchTask, EpochTask, InitReply, InitTask, NextTask } from './protocol.js';
-import { keepSpareFiles, packToFile } from './shm.js';
+import { isPlainObject, keepSpareFiles, packToFile } from './shm.js';
 import { setWorkerInfo } from './worker-info.js';
 
 interface State {
@@ -132,8 +133,41 @@ function reply(
     // buffer (the arena, for the default collate), so arrays that view part of a buffer are copied out.
     return { kind: 'batch', batch: compactViews(result.batch) as Batch } satisfies BatchReply;
   }
+  const detached = detachedField(result.batch, '');
+  if (detached !== null) {
+    // Moving it again would lose the message (@rocm-patch/mp refuses it too); say what happened instead.
+    const error = new TypeError(
+      `the batch's field '${detached}' is an array whose memory was already moved to the main thread with an earlier batch: thread workers transfer a batch's buffers, so a collate that returns the dataset's own arrays (e.g. items[0].x) hands them over once — return copies (x.slice()) or new arrays`,
+    );
+    return { kind: 'error', failure: toFailure(error, null, result.batch.indices) };
+  }
   const out: BatchReply = { kind: 'batch', batch: result.batch as Batch };
   return withTransfer(out, transferList(result.batch));
+}
+
+/** The path of the first typed array in `value` whose buffer is detached (see isDetached), or null. */
+function detachedField(value: unknown, path: string): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  if (ArrayBuffer.isView(value)) return isDetached(value.buffer) ? path : null;
+  for (const [key, child] of Object.entries(value)) {
+    const found = detachedField(child, path ? `${path}.${key}` : key);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
+ * Whether a buffer was moved away by an earlier transfer: only such a buffer reads byteLength 0 and
+ * refuses to be viewed (ArrayBuffer.prototype.detached is newer than Node 20).
+ */
+function isDetached(buffer: ArrayBufferLike): boolean {
+  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** One map-style batch. */
@@ -188,5 +222,8 @@ function compactViews(value: unknown): unknown {
     return whole || value instanceof DataView ? value : typedArraySlice.call(value);
   }
   if (Array.isArray(value)) return value.map(compactViews);
+  // A Date, Map, RegExp… of a custom collate's batch crosses by structured clone as it is: rebuilding it
+  // from its own fields would turn it into {}.
+  if (!isPlainObject(value)) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compactViews(v)]));
 }

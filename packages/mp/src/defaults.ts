@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import type { Runtime } from './protocol.js';
 
 /** Defaults applied to pools created afterwards; see setupMultiprocessing. */
@@ -46,7 +47,7 @@ export function currentDefaults(): Readonly<MultiprocessingDefaults> {
 
 export function checkRuntime(value: unknown, name: string): Runtime {
   if (value !== 'thread' && value !== 'process') {
-    throw new TypeError(`${name} must be 'thread' or 'process', got ${String(value)}`);
+    throw new TypeError(`${name} must be 'thread' or 'process', got ${formatValue(value)}`);
   }
   return value;
 }
@@ -58,7 +59,7 @@ export function checkInteger(
   max = Number.MAX_SAFE_INTEGER,
 ): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(`${name} must be an integer, got ${String(value)}`);
+    throw new TypeError(`${name} must be an integer, got ${formatValue(value)}`);
   }
   if (value < min || value > max) {
     throw new RangeError(`${name} must be between ${min} and ${max}, got ${value}`);
@@ -69,7 +70,7 @@ export function checkInteger(
 export function checkTimeout(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`${name} must be a number of milliseconds, got ${String(value)}`);
+    throw new TypeError(`${name} must be a number of milliseconds, got ${formatValue(value)}`);
   }
   if (!(value > 0) || value > 2 ** 31 - 1) {
     throw new RangeError(`${name} must be > 0 and ≤ 2147483647 ms, got ${value}`);
@@ -78,7 +79,7 @@ export function checkTimeout(value: unknown, name: string): number | undefined {
 }
 
 export function checkBoolean(value: unknown, name: string): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${String(value)}`);
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${formatValue(value)}`);
   return value;
 }
 
@@ -89,7 +90,10 @@ export function checkBoolean(value: unknown, name: string): boolean {
 export function setupMultiprocessing(
   options: Partial<MultiprocessingDefaults> = {},
 ): Readonly<MultiprocessingDefaults> {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`setupMultiprocessing: options must be an object, got ${formatValue(options)}`);
+  }
+  checkOptionKeys('setupMultiprocessing', 'options', options, Object.keys(builtinDefaults()));
   const next = { ...store().current };
   if (options.runtime !== undefined) next.runtime = checkRuntime(options.runtime, 'options.runtime');
   if (options.size !== undefined) next.size = checkInteger(options.size, 'options.size', 1, 1024);

@@ -8,7 +8,10 @@ export class WorkerCrashError extends Error {
   readonly signal: string | null;
   /** The task that was running (or waiting for this worker) when it died. */
   readonly taskName: string | undefined;
-  /** True when the worker died before its module finished loading (it is then not restarted). */
+  /**
+   * True when the worker failed while loading its module — the module threw, or the worker exited — and is
+   * therefore not restarted. A worker killed by a signal while loading is an ordinary crash (false).
+   */
   readonly duringLoad: boolean;
 
   constructor(

@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
+import { checkOptionKeys, formatValue } from '@rocm-patch/env';
 import {
   checkBoolean,
   checkInteger,
@@ -11,7 +12,7 @@ import {
 } from './defaults.js';
 import { PoolClosedError, TaskError, TaskTimeoutError, WorkerCrashError } from './errors.js';
 import { hiddenGpuEnv } from './gpu.js';
-import type { Runtime, SerializedError, WorkerMessage } from './protocol.js';
+import { firstDetached, type Runtime, type SerializedError, type WorkerMessage } from './protocol.js';
 import { bootstrapPath, spawnWorker, type WorkerHandle } from './worker-handle.js';
 
 export interface PoolOptions {
@@ -78,6 +79,8 @@ interface Task {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   timer?: NodeJS.Timeout;
+  /** Armed by close(): the task's last killGraceMs to finish. */
+  closeTimer?: NodeJS.Timeout;
   onAbort?: () => void;
   onWithdraw?: () => void;
   settled: boolean;
@@ -100,6 +103,22 @@ interface Slot {
 }
 
 let poolCounter = 0;
+
+const POOL_OPTION_KEYS = [
+  'module',
+  'runtime',
+  'size',
+  'env',
+  'hideGpus',
+  'persistent',
+  'maxRestarts',
+  'taskTimeoutMs',
+  'resourceLimits',
+  'name',
+  'killGraceMs',
+] as const;
+const RUN_OPTION_KEYS = ['transfer', 'signal', 'withdraw', 'timeoutMs', 'worker'] as const;
+const BROADCAST_OPTION_KEYS = ['signal', 'withdraw', 'timeoutMs'] as const;
 
 const RESOURCE_LIMITS = [
   'maxYoungGenerationSizeMb',
@@ -162,6 +181,13 @@ function findFunction(value: unknown, path: string, seen: Set<unknown>, depth: n
   return undefined;
 }
 
+/** postMessage drops a message whose transfer list holds a detached buffer without an error: refuse it. */
+function detachedError(index: number, taskName: string): TypeError {
+  return new TypeError(
+    `options.transfer[${index}] of task "${taskName}" is an ArrayBuffer that is already detached (moved away by an earlier transfer): pass a buffer this thread still owns, or a copy`,
+  );
+}
+
 function closureError(where: string, taskName: string): TypeError {
   return new TypeError(
     `${where} of task "${taskName}" is a function: functions and closures cannot be sent to a worker — export the function from the pool's module and run it by name`,
@@ -189,7 +215,10 @@ export class Pool {
   private idleCheckScheduled = false;
 
   constructor(options: PoolOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`createPool: options must be an object, got ${formatValue(options)}`);
+    }
+    checkOptionKeys('createPool', 'options', options, POOL_OPTION_KEYS);
     const defaults = currentDefaults();
     this.module = moduleUrl(options.module);
     bootstrapPath(); // a missing bootstrap (a broken install or build) is reported here, not per task
@@ -230,7 +259,7 @@ export class Pool {
         }
         if (value !== undefined && (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))) {
           throw new RangeError(
-            `options.resourceLimits.${key} must be a positive number of MB, got ${String(value)}`,
+            `options.resourceLimits.${key} must be a positive number of MB, got ${formatValue(value)}`,
           );
         }
       }
@@ -306,15 +335,26 @@ export class Pool {
         new TypeError('broadcast options take no transfer or worker: the payload is copied to every worker'),
       );
     }
+    try {
+      checkOptionKeys('pool.broadcast', 'options', options, BROADCAST_OPTION_KEYS);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return Promise.all(
       this.slots.map((slot) => this.run<T>(taskName, payload, { ...options, worker: slot.id })),
     );
   }
 
-  /** Waits for queued and running tasks, then stops the workers; tasks submitted afterwards are rejected. */
+  /**
+   * Waits for queued and running tasks, then stops the workers; tasks submitted afterwards are rejected.
+   * Each task gets killGraceMs to finish (from now for a task already running, from its start for a queued
+   * one): a task that never settles rejects with PoolClosedError and its worker is killed, so close()
+   * always ends.
+   */
   close(): Promise<void> {
     if (!this.closePromise) {
       this.closing = true;
+      for (const slot of this.slots) if (slot.task) this.armCloseTimer(slot, slot.task);
       this.closePromise = (async () => {
         await new Promise<void>((resolve) => {
           this.drainWaiters.push(resolve);
@@ -360,9 +400,12 @@ export class Pool {
       throw new TypeError('taskName must be the non-empty name of a function exported by the pool module');
     }
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    checkOptionKeys('pool.run', 'options', options, RUN_OPTION_KEYS);
     if (typeof payload === 'function') throw closureError('payload', taskName);
     const transfer = options.transfer ?? [];
     if (!Array.isArray(transfer)) throw new TypeError('options.transfer must be an array of transferables');
+    const detached = firstDetached(transfer);
+    if (detached >= 0) throw detachedError(detached, taskName);
     const timeoutMs = checkTimeout(options.timeoutMs, 'options.timeoutMs');
     const pinned =
       options.worker === undefined
@@ -501,6 +544,12 @@ export class Pool {
 
   private assign(slot: Slot, task: Task): void {
     const handle = slot.handle!;
+    // Checked again here: the caller may have moved the buffer elsewhere while the task waited in the queue.
+    const detached = firstDetached(task.transfer);
+    if (detached >= 0) {
+      this.settle(task, undefined, detachedError(detached, task.name));
+      return;
+    }
     try {
       handle.send(
         { mp: 1, type: 'task', id: task.id, name: task.name, payload: task.payload },
@@ -522,6 +571,7 @@ export class Pool {
     }
     slot.task = task;
     handle.ref();
+    if (this.closing) this.armCloseTimer(slot, task);
     if (task.timeoutMs !== undefined) {
       const timeoutMs = task.timeoutMs;
       task.timer = setTimeout(() => {
@@ -535,6 +585,29 @@ export class Pool {
         void this.stop(slot, 'kill');
       }, timeoutMs);
     }
+  }
+
+  /**
+   * close() was called: the task running on `slot` has killGraceMs left to finish, counted once its worker
+   * has loaded the module (a queued task may go to a fresh worker, whose start is not the task's time;
+   * taskTimeoutMs bounds a module that hangs while loading).
+   */
+  private armCloseTimer(slot: Slot, task: Task): void {
+    if (!slot.ready || task.closeTimer) return; // armed by the 'ready' message
+    const graceMs = this.settings.killGraceMs;
+    task.closeTimer = setTimeout(() => {
+      if (slot.task !== task) return;
+      slot.task = undefined;
+      this.settle(
+        task,
+        undefined,
+        new PoolClosedError(
+          this.name,
+          `task "${task.name}" on worker ${slot.id} of pool "${this.name}" did not finish within killGraceMs (${graceMs} ms) of close(); its worker was killed`,
+        ),
+      );
+      void this.stop(slot, 'kill');
+    }, graceMs);
   }
 
   private abort(task: Task): void {
@@ -570,6 +643,7 @@ export class Pool {
     if (task.settled) return;
     task.settled = true;
     if (task.timer) clearTimeout(task.timer);
+    if (task.closeTimer) clearTimeout(task.closeTimer);
     if (task.onAbort) task.signal?.removeEventListener('abort', task.onAbort);
     if (task.onWithdraw) task.withdraw?.removeEventListener('abort', task.onWithdraw);
     if (error === undefined) task.resolve(value);
@@ -580,6 +654,7 @@ export class Pool {
     switch (message.type) {
       case 'ready':
         slot.ready = true;
+        if (this.closing && slot.task) this.armCloseTimer(slot, slot.task);
         return;
       case 'load-error':
         // The bootstrap stays alive to deliver this; its exit then reports the crash with this cause.
@@ -625,8 +700,14 @@ export class Pool {
     for (const wake of slot.exitWaiters.splice(0)) wake();
 
     if (!expected) {
-      const duringLoad = !wasReady;
-      const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
+      // A module that threw or exited while loading would do the same in a replacement: not restarted. A
+      // worker killed by a signal while loading (SIGKILL from outside, the OOM killer) is a crash like any
+      // other: replaced, and counted against maxRestarts.
+      const killedWhileLoading = !wasReady && signal !== null && !slot.loadError;
+      const duringLoad = !wasReady && !killedWhileLoading;
+      const how = signal
+        ? `was killed by ${signal}${killedWhileLoading ? ' before its module finished loading' : ''}`
+        : `exited with code ${exitCode}`;
       const cause = slot.loadError
         ? new TaskError(slot.loadError, { workerId: slot.id, taskName: '(module load)', poolName: this.name })
         : error;

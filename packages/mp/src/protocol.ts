@@ -52,15 +52,50 @@ export function isProtocolMessage(value: unknown): value is { mp: 1; type: strin
   return typeof value === 'object' && value !== null && (value as { mp?: unknown }).mp === 1;
 }
 
+/**
+ * An error as plain data. An Error keeps its name, message, stack and code; so does an error-like object
+ * (`throw { code, message }`, common in code that builds its own errors), whose name defaults to 'Error';
+ * anything else is described in the message.
+ */
 export function serializeError(error: unknown): SerializedError {
-  if (error instanceof Error) {
-    const out: SerializedError = { name: error.name, message: error.message };
-    if (typeof error.stack === 'string') out.stack = error.stack;
-    const code = (error as { code?: unknown }).code;
+  const like = error as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown } | null;
+  if (
+    error instanceof Error ||
+    (typeof like === 'object' && like !== null && typeof like.message === 'string')
+  ) {
+    const out: SerializedError = {
+      name: typeof like!.name === 'string' && like!.name !== '' ? like!.name : 'Error',
+      message: String(like!.message),
+    };
+    if (typeof like!.stack === 'string') out.stack = like!.stack;
+    const code = like!.code;
     if (typeof code === 'string' || typeof code === 'number') out.code = code;
     return out;
   }
   return { name: 'Error', message: `non-Error value thrown: ${describe(error)}` };
+}
+
+/**
+ * Whether an ArrayBuffer was detached (moved away by an earlier transfer). Node's postMessage drops a
+ * message whose transfer list holds one without an error, so the other side would wait for it forever:
+ * both sides check their transfer lists first. ArrayBuffer.prototype.detached is newer than Node 20; there,
+ * only a detached buffer (whose byteLength reads 0) refuses to be viewed.
+ */
+export function isDetached(value: unknown): boolean {
+  if (!(value instanceof ArrayBuffer) || value.byteLength !== 0) return false;
+  const own = (value as { detached?: unknown }).detached;
+  if (typeof own === 'boolean') return own;
+  try {
+    new Uint8Array(value);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The position of the first detached ArrayBuffer in a transfer list, or -1. */
+export function firstDetached(transfer: readonly unknown[]): number {
+  return transfer.findIndex(isDetached);
 }
 
 function describe(value: unknown): string {

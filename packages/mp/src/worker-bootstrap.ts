@@ -7,6 +7,7 @@ import type { TransferListItem } from 'node:worker_threads';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import {
   type BootstrapConfig,
+  firstDetached,
   IDENTITY_SYMBOL,
   isProtocolMessage,
   type ParentMessage,
@@ -98,6 +99,20 @@ async function runTask(id: number, name: string, payload: unknown): Promise<void
     return;
   }
   const [value, transfer] = isTransferredResult(result) ? [result.value, result.transfer] : [result, []];
+  const detached = firstDetached(transfer);
+  if (detached >= 0) {
+    // postMessage would drop the message without a word, and the task would never settle.
+    post({
+      mp: 1,
+      type: 'error',
+      id,
+      error: {
+        name: 'TypeError',
+        message: `the result of task "${name}" transfers an ArrayBuffer that is already detached (transfer[${detached}]): an earlier transfer moved it out of this worker, so it can be moved only once — return a copy (e.g. array.slice()) or leave it out of withTransfer`,
+      },
+    });
+    return;
+  }
   try {
     post({ mp: 1, type: 'result', id, value }, transfer);
   } catch (error) {
