@@ -1,4 +1,10 @@
 // The public convolution functions: validate, resolve the geometry, pick a backend, run.
+import {
+  BACKWARD_DATA_OPTION_KEYS,
+  BACKWARD_FILTER_OPTION_KEYS,
+  CONV2D_OPTION_KEYS,
+  checkConvOptions,
+} from './conv-options.js';
 import { selectBackend } from './dispatch.js';
 import {
   checkShape,
@@ -7,7 +13,6 @@ import {
   filterShapeOf,
   inputShapeOf,
   outputShapeOf,
-  outputTensor,
   resolveParams,
 } from './geometry.js';
 import { type DeviceTensor, isDeviceTensor } from './gpu/device-tensor.js';
@@ -20,6 +25,7 @@ import {
   deviceConv2dBackwardFilter,
   deviceConv2dBackwardFilterAsync,
 } from './gpu/ops.js';
+import { outputTensor } from './output.js';
 import type {
   Conv2dBackwardDataOptions,
   Conv2dBackwardFilterOptions,
@@ -28,10 +34,23 @@ import type {
   Tensor4,
 } from './types.js';
 
-function checkOptions<T>(opts: T | undefined, fn: string, required: boolean): T {
-  if (opts === undefined && !required) return {} as T;
-  if (typeof opts !== 'object' || opts === null) throw new TypeError(`${fn}: options must be an object`);
-  return opts;
+/**
+ * Waits for an async native call. The native side reports an output array that lost its memory while
+ * the call ran (its buffer transferred, detached or resized; the result is then not written) with code
+ * ERR_ARRAY_DETACHED; that array is always the caller's `out`, so name the function and the option.
+ */
+async function settle(run: Promise<void>, fn: string): Promise<void> {
+  try {
+    await run;
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== 'ERR_ARRAY_DETACHED') throw error;
+    const e = new RangeError(
+      `${fn}: out.data lost its memory while the call ran (its ArrayBuffer was transferred, detached or ` +
+        'resized), so the result was not written; leave the buffers of out and the inputs alone until the promise settles',
+      { cause: error },
+    );
+    throw Object.assign(e, { code: 'ERR_ARRAY_DETACHED' });
+  }
 }
 
 interface Prepared {
@@ -43,7 +62,7 @@ interface Prepared {
 }
 
 function prepareForward(x: Tensor4, w: Tensor4, options: Conv2dOptions | undefined, fn: string): Prepared {
-  const opts = checkOptions(options, fn, false);
+  const opts = checkConvOptions(options, CONV2D_OPTION_KEYS, fn, false);
   checkTensor(x, 'x', fn);
   checkTensor(w, 'w', fn);
   const p = resolveParams(x.shape, w.shape, opts, fn);
@@ -66,7 +85,7 @@ function prepareBackwardData(
   options: Conv2dBackwardDataOptions | undefined,
   fn: string,
 ): Prepared {
-  const opts = checkOptions(options, fn, true);
+  const opts = checkConvOptions(options, BACKWARD_DATA_OPTION_KEYS, fn, true);
   checkTensor(dy, 'dy', fn);
   checkTensor(w, 'w', fn);
   const inputShape = checkShape(opts.inputShape, 'inputShape', fn);
@@ -82,7 +101,7 @@ function prepareBackwardFilter(
   options: Conv2dBackwardFilterOptions | undefined,
   fn: string,
 ): Prepared {
-  const opts = checkOptions(options, fn, true);
+  const opts = checkConvOptions(options, BACKWARD_FILTER_OPTION_KEYS, fn, true);
   checkTensor(x, 'x', fn);
   checkTensor(dy, 'dy', fn);
   const filterShape = checkShape(opts.filterShape, 'filterShape', fn);
@@ -115,7 +134,10 @@ export async function conv2dAsync(
 ): Promise<Tensor4 | DeviceTensor> {
   if (isDeviceTensor(x) || isDeviceTensor(w)) return deviceConv2dAsync(x, w, opts, 'conv2dAsync');
   const c = prepareForward(x, w, opts, 'conv2dAsync');
-  await selectBackend(opts?.device, 'conv2dAsync').forwardAsync(c.p, c.a, c.b, c.bias, c.out.data);
+  await settle(
+    selectBackend(opts?.device, 'conv2dAsync').forwardAsync(c.p, c.a, c.b, c.bias, c.out.data),
+    'conv2dAsync',
+  );
   return c.out;
 }
 
@@ -158,7 +180,10 @@ export async function conv2dBackwardDataAsync(
     return deviceConv2dBackwardDataAsync(dy, w, opts, 'conv2dBackwardDataAsync');
   }
   const c = prepareBackwardData(dy, w, opts, 'conv2dBackwardDataAsync');
-  await selectBackend(opts.device, 'conv2dBackwardDataAsync').backwardDataAsync(c.p, c.a, c.b, c.out.data);
+  await settle(
+    selectBackend(opts.device, 'conv2dBackwardDataAsync').backwardDataAsync(c.p, c.a, c.b, c.out.data),
+    'conv2dBackwardDataAsync',
+  );
   return c.out;
 }
 
@@ -202,11 +227,9 @@ export async function conv2dBackwardFilterAsync(
     return deviceConv2dBackwardFilterAsync(x, dy, opts, 'conv2dBackwardFilterAsync');
   }
   const c = prepareBackwardFilter(x, dy, opts, 'conv2dBackwardFilterAsync');
-  await selectBackend(opts.device, 'conv2dBackwardFilterAsync').backwardFilterAsync(
-    c.p,
-    c.a,
-    c.b,
-    c.out.data,
+  await settle(
+    selectBackend(opts.device, 'conv2dBackwardFilterAsync').backwardFilterAsync(c.p, c.a, c.b, c.out.data),
+    'conv2dBackwardFilterAsync',
   );
   return c.out;
 }

@@ -1,5 +1,6 @@
 // The one place that decides which backend runs a convolution.
 import { cpuBackend } from './cpu.js';
+import { describeValue } from './describe-value.js';
 import { gpuBackend } from './gpu/backend.js';
 import { gpuUnavailableReason } from './gpu/native.js';
 import { addon, REBUILD_COMMAND } from './native.js';
@@ -30,7 +31,7 @@ const DEVICES: readonly Device[] = ['auto', 'cpu', 'gpu'];
 export function selectBackend(device: unknown, fn: string): ConvBackend {
   const d = device ?? 'auto';
   if (!DEVICES.includes(d as Device)) {
-    throw new TypeError(`${fn}: device must be 'auto', 'cpu' or 'gpu', got ${String(device)}`);
+    throw new TypeError(`${fn}: device must be 'auto', 'cpu' or 'gpu', got ${describeValue(device)}`);
   }
   if (d === 'cpu') return cpuBackend;
   if (d === 'gpu') {

@@ -39,6 +39,8 @@ export interface NativeAddon {
   /** The im2col workspace bound of the CPU backward-data path, in floats (tests lower it). */
   getWorkspaceLimit(): number;
   setWorkspaceLimit(floats: number): void;
+  /** Whether the two arrays' elements share memory, by address (one SharedArrayBuffer has many objects). */
+  float32ArraysOverlap(a: Float32Array, b: Float32Array): boolean;
   /** 'none' when the addon was built without a GPU backend, else 'hip' or 'cuda'. */
   gpuBackend: string;
   readonly [key: string]: unknown;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "internal.h"
+#include "gpu/device_count_error.h"
 #include "device/caching_allocator.h"
 #include "device/runtime.h"
 
@@ -94,7 +95,7 @@ bool isAvailable(std::string* why) {
   const hipError_t err = hipGetDeviceCount(&count);
   if (err != hipSuccess) {
     (void)hipGetLastError();
-    if (why != nullptr) *why = std::string(hipGetErrorString(err)) + " (" + hipGetErrorName(err) + ")";
+    if (why != nullptr) *why = describeDeviceCountError(err);
     return false;
   }
   if (count == 0) {
