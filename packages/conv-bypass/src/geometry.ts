@@ -118,8 +118,10 @@ export function resolveParams(
   opts: ConvGeometryOptions,
   fn: string,
 ): ConvParams {
-  const [n, c, h, w] = xShape;
-  const [k, cg, r, s] = wShape;
+  // The conv functions have checked these under their own names already; direct callers (SafeConv2d, users
+  // of resolveParams) have not.
+  const [n, c, h, w] = checkShape(xShape, 'xShape', fn);
+  const [k, cg, r, s] = checkShape(wShape, 'wShape', fn);
   const groups = opts.groups ?? 1;
   if (!isPositiveInt(groups)) {
     const E = typeof groups === 'number' ? RangeError : TypeError;
