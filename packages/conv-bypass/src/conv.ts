@@ -25,7 +25,7 @@ import {
   deviceConv2dBackwardFilter,
   deviceConv2dBackwardFilterAsync,
 } from './gpu/ops.js';
-import { outputTensor } from './output.js';
+import { checkOut, newTensor } from './output.js';
 import type {
   Conv2dBackwardDataOptions,
   Conv2dBackwardFilterOptions,
@@ -39,9 +39,9 @@ import type {
  * the call ran (its buffer transferred, detached or resized; the result is then not written) with code
  * ERR_ARRAY_DETACHED; that array is always the caller's `out`, so name the function and the option.
  */
-async function settle(run: Promise<void>, fn: string): Promise<void> {
+async function settle(run: Promise<Float32Array>, fn: string): Promise<Float32Array> {
   try {
-    await run;
+    return await run;
   } catch (error) {
     if ((error as { code?: unknown } | null)?.code !== 'ERR_ARRAY_DETACHED') throw error;
     const e = new RangeError(
@@ -53,12 +53,31 @@ async function settle(run: Promise<void>, fn: string): Promise<void> {
   }
 }
 
+type Shape4 = [number, number, number, number];
+
 interface Prepared {
   p: ConvParams;
   a: Float32Array;
   b: Float32Array;
   bias: Float32Array | null;
-  out: Tensor4;
+  /** The caller's out, checked; undefined when the result goes into a new tensor of `shape`. */
+  out: Tensor4 | undefined;
+  shape: Shape4;
+}
+
+/** A sync call's output tensor. */
+function outputOf(c: Prepared): Tensor4 {
+  return c.out ?? newTensor(c.shape);
+}
+
+/** An async call's result: the caller's out, or the array the backend made (null asks for one). */
+async function runAsync(
+  c: Prepared,
+  fn: string,
+  run: (out: Float32Array | null) => Promise<Float32Array>,
+): Promise<Tensor4> {
+  const data = await settle(run(c.out?.data ?? null), fn);
+  return c.out ?? { data, shape: [...c.shape] };
 }
 
 function prepareForward(x: Tensor4, w: Tensor4, options: Conv2dOptions | undefined, fn: string): Prepared {
@@ -75,8 +94,8 @@ function prepareForward(x: Tensor4, w: Tensor4, options: Conv2dOptions | undefin
     bias = opts.bias;
   }
   const inputs: Record<string, Float32Array> = { x: x.data, w: w.data, ...(bias ? { bias } : {}) };
-  const out = outputTensor(opts.out, outputShapeOf(p), inputs, fn);
-  return { p, a: x.data, b: w.data, bias, out };
+  const shape = outputShapeOf(p);
+  return { p, a: x.data, b: w.data, bias, out: checkOut(opts.out, shape, inputs, fn), shape };
 }
 
 function prepareBackwardData(
@@ -91,8 +110,9 @@ function prepareBackwardData(
   const inputShape = checkShape(opts.inputShape, 'inputShape', fn);
   const p = resolveParams(inputShape, w.shape, opts, fn);
   checkShapeEquals(dy, outputShapeOf(p), 'dy', fn);
-  const out = outputTensor(opts.out, inputShapeOf(p), { dy: dy.data, w: w.data }, fn);
-  return { p, a: dy.data, b: w.data, bias: null, out };
+  const shape = inputShapeOf(p);
+  const out = checkOut(opts.out, shape, { dy: dy.data, w: w.data }, fn);
+  return { p, a: dy.data, b: w.data, bias: null, out, shape };
 }
 
 function prepareBackwardFilter(
@@ -107,8 +127,9 @@ function prepareBackwardFilter(
   const filterShape = checkShape(opts.filterShape, 'filterShape', fn);
   const p = resolveParams(x.shape, filterShape, opts, fn);
   checkShapeEquals(dy, outputShapeOf(p), 'dy', fn);
-  const out = outputTensor(opts.out, filterShapeOf(p), { x: x.data, dy: dy.data }, fn);
-  return { p, a: x.data, b: dy.data, bias: null, out };
+  const shape = filterShapeOf(p);
+  const out = checkOut(opts.out, shape, { x: x.data, dy: dy.data }, fn);
+  return { p, a: x.data, b: dy.data, bias: null, out, shape };
 }
 
 /**
@@ -120,8 +141,9 @@ export function conv2d(x: AnyTensor, w: AnyTensor, opts?: Conv2dOptions): Device
 export function conv2d(x: AnyTensor, w: AnyTensor, opts?: Conv2dOptions): Tensor4 | DeviceTensor {
   if (isDeviceTensor(x) || isDeviceTensor(w)) return deviceConv2d(x, w, opts, 'conv2d');
   const c = prepareForward(x, w, opts, 'conv2d');
-  selectBackend(opts?.device, 'conv2d').forward(c.p, c.a, c.b, c.bias, c.out.data);
-  return c.out;
+  const out = outputOf(c);
+  selectBackend(opts?.device, 'conv2d').forward(c.p, c.a, c.b, c.bias, out.data);
+  return out;
 }
 
 /** conv2d off the event loop; resolves to the same result. Do not modify the inputs until it settles. */
@@ -134,11 +156,8 @@ export async function conv2dAsync(
 ): Promise<Tensor4 | DeviceTensor> {
   if (isDeviceTensor(x) || isDeviceTensor(w)) return deviceConv2dAsync(x, w, opts, 'conv2dAsync');
   const c = prepareForward(x, w, opts, 'conv2dAsync');
-  await settle(
-    selectBackend(opts?.device, 'conv2dAsync').forwardAsync(c.p, c.a, c.b, c.bias, c.out.data),
-    'conv2dAsync',
-  );
-  return c.out;
+  const backend = selectBackend(opts?.device, 'conv2dAsync');
+  return runAsync(c, 'conv2dAsync', (out) => backend.forwardAsync(c.p, c.a, c.b, c.bias, out));
 }
 
 /** dx, the gradient of the loss with respect to conv2d's input x, from dy (N×K×P×Q) and w. */
@@ -156,8 +175,9 @@ export function conv2dBackwardData(
   if (isDeviceTensor(dy) || isDeviceTensor(w))
     return deviceConv2dBackwardData(dy, w, opts, 'conv2dBackwardData');
   const c = prepareBackwardData(dy, w, opts, 'conv2dBackwardData');
-  selectBackend(opts.device, 'conv2dBackwardData').backwardData(c.p, c.a, c.b, c.out.data);
-  return c.out;
+  const out = outputOf(c);
+  selectBackend(opts.device, 'conv2dBackwardData').backwardData(c.p, c.a, c.b, out.data);
+  return out;
 }
 
 /** conv2dBackwardData off the event loop. */
@@ -180,11 +200,8 @@ export async function conv2dBackwardDataAsync(
     return deviceConv2dBackwardDataAsync(dy, w, opts, 'conv2dBackwardDataAsync');
   }
   const c = prepareBackwardData(dy, w, opts, 'conv2dBackwardDataAsync');
-  await settle(
-    selectBackend(opts.device, 'conv2dBackwardDataAsync').backwardDataAsync(c.p, c.a, c.b, c.out.data),
-    'conv2dBackwardDataAsync',
-  );
-  return c.out;
+  const backend = selectBackend(opts.device, 'conv2dBackwardDataAsync');
+  return runAsync(c, 'conv2dBackwardDataAsync', (out) => backend.backwardDataAsync(c.p, c.a, c.b, out));
 }
 
 /** dw, the gradient of the loss with respect to conv2d's filter w, from x and dy (N×K×P×Q). */
@@ -203,8 +220,9 @@ export function conv2dBackwardFilter(
     return deviceConv2dBackwardFilter(x, dy, opts, 'conv2dBackwardFilter');
   }
   const c = prepareBackwardFilter(x, dy, opts, 'conv2dBackwardFilter');
-  selectBackend(opts.device, 'conv2dBackwardFilter').backwardFilter(c.p, c.a, c.b, c.out.data);
-  return c.out;
+  const out = outputOf(c);
+  selectBackend(opts.device, 'conv2dBackwardFilter').backwardFilter(c.p, c.a, c.b, out.data);
+  return out;
 }
 
 /** conv2dBackwardFilter off the event loop. */
@@ -227,11 +245,8 @@ export async function conv2dBackwardFilterAsync(
     return deviceConv2dBackwardFilterAsync(x, dy, opts, 'conv2dBackwardFilterAsync');
   }
   const c = prepareBackwardFilter(x, dy, opts, 'conv2dBackwardFilterAsync');
-  await settle(
-    selectBackend(opts.device, 'conv2dBackwardFilterAsync').backwardFilterAsync(c.p, c.a, c.b, c.out.data),
-    'conv2dBackwardFilterAsync',
-  );
-  return c.out;
+  const backend = selectBackend(opts.device, 'conv2dBackwardFilterAsync');
+  return runAsync(c, 'conv2dBackwardFilterAsync', (out) => backend.backwardFilterAsync(c.p, c.a, c.b, out));
 }
 
 /**

@@ -15,22 +15,28 @@ export interface NativeAddon {
     bias: Float32Array | null,
     y: Float32Array,
   ): void;
+  /** The async twins resolve to the output array; a null output makes a new one (written in place). */
   conv2dForwardAsync(
     p: ConvParams,
     x: Float32Array,
     w: Float32Array,
     bias: Float32Array | null,
-    y: Float32Array,
-  ): Promise<void>;
+    y: Float32Array | null,
+  ): Promise<Float32Array>;
   conv2dBackwardData(p: ConvParams, dy: Float32Array, w: Float32Array, dx: Float32Array): void;
-  conv2dBackwardDataAsync(p: ConvParams, dy: Float32Array, w: Float32Array, dx: Float32Array): Promise<void>;
+  conv2dBackwardDataAsync(
+    p: ConvParams,
+    dy: Float32Array,
+    w: Float32Array,
+    dx: Float32Array | null,
+  ): Promise<Float32Array>;
   conv2dBackwardFilter(p: ConvParams, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
   conv2dBackwardFilterAsync(
     p: ConvParams,
     x: Float32Array,
     dy: Float32Array,
-    dw: Float32Array,
-  ): Promise<void>;
+    dw: Float32Array | null,
+  ): Promise<Float32Array>;
   getThreads(): number;
   setThreads(n: number): void;
   getIsa(): string;

@@ -24,16 +24,16 @@ export function sharesMemory(a: Float32Array, b: Float32Array): boolean {
 }
 
 /**
- * The tensor a result is written to: `out` after checking its shape and that it does not alias an
- * input, or a new zeroed one.
+ * The caller's `out` after checking its shape and that it does not alias an input, or undefined when
+ * there is none (the result then goes into a new tensor: newTensor, or one the async call makes).
  */
-export function outputTensor(
+export function checkOut(
   out: Tensor4 | undefined,
   shape: Shape4,
   inputs: Record<string, Float32Array>,
   fn: string,
-): Tensor4 {
-  if (out === undefined) return { data: new Float32Array(shapeSize(shape)), shape: [...shape] };
+): Tensor4 | undefined {
+  if (out === undefined) return undefined;
   checkTensor(out, 'out', fn);
   checkShapeEquals(out, shape, 'out', fn);
   for (const [name, data] of Object.entries(inputs)) {
@@ -41,4 +41,9 @@ export function outputTensor(
       throw new RangeError(`${fn}: out.data overlaps ${name}, the output must not alias an input`);
   }
   return out;
+}
+
+/** A new zero-filled tensor of `shape`. */
+export function newTensor(shape: Shape4): Tensor4 {
+  return { data: new Float32Array(shapeSize(shape)), shape: [...shape] };
 }

@@ -10,7 +10,9 @@
 //   - ArrayBuffer memory is not touched off the JS thread: an input is copied when the call starts
 //     (on the JS thread, before anything else can run), an output is computed into memory of ours and
 //     copied into the array on the JS thread when the work is done — after checking that the array
-//     still has all its elements; if it lost them, the call fails with ERR_ARRAY_DETACHED instead.
+//     still has all its elements; if it lost them, the call fails with ERR_ARRAY_DETACHED instead;
+//   - an output the caller did not provide is a new Float32Array made here (Fresh): no JavaScript can
+//     reach it before the call resolves with it, so the kernels write it in place.
 #pragma once
 
 #include <napi.h>
@@ -27,9 +29,9 @@ class HeldFloat32Array {
   HeldFloat32Array() = default;
 
   // `array` must already be checked to be a Float32Array of the right length (Float32Arg).
-  HeldFloat32Array(Napi::Float32Array array, const char* name, bool output)
+  HeldFloat32Array(Napi::Float32Array array, const char* name, bool output, bool fresh = false)
       : ref_(Napi::Persistent(array)), name_(name), output_(output), length_(array.ElementLength()) {
-    if (IsShared(array)) {
+    if (fresh || IsShared(array)) {
       data_ = array.Data();
       return;
     }
@@ -45,7 +47,14 @@ class HeldFloat32Array {
     data_ = copy_.get();
   }
 
+  // A new zero-filled Float32Array of `length` elements for an output, used in place.
+  static HeldFloat32Array Fresh(Napi::Env env, size_t length, const char* name) {
+    return HeldFloat32Array(Napi::Float32Array::New(env, length), name, true, /*fresh=*/true);
+  }
+
   bool empty() const { return ref_.IsEmpty(); }
+  // The JS array (on the JS thread, before Release).
+  Napi::Float32Array Array() const { return ref_.Value(); }
   const float* data() const { return data_; }
   float* mutable_data() const { return data_; }
   // True when the memory is ours (a copy), false when it is the array's own shared memory.

@@ -28,16 +28,19 @@ struct Call {
   const float* bias = nullptr;
   float* out = nullptr;
 
-  // On the JS thread after the work: the output into its array (may throw ERR_ARRAY_DETACHED), then
-  // every hold released.
-  void Finish(Napi::Env env) {
+  // On the JS thread after the work: the output into its array (may throw ERR_ARRAY_DETACHED), every
+  // hold released; returns the output array.
+  Napi::Value Finish(Napi::Env env) {
+    Napi::Value result;
     try {
       held[3].Publish(env);
+      result = held[3].Array();
     } catch (...) {
       Release();
       throw;
     }
     Release();
+    return result;
   }
   void Release() {
     for (HeldFloat32Array& h : held) h.Release();
@@ -58,6 +61,10 @@ struct Call {
   }
 };
 
+bool IsAbsent(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
+
+// Arguments (params, a, b, [bias,] out). The async twins take a null `out` to mean "make the result
+// array": they then resolve with it.
 Call ReadCall(const Napi::CallbackInfo& info, Op op, bool hold) {
   Napi::Env env = info.Env();
   const size_t expected = op == Op::kForward ? 5 : 4;
@@ -72,24 +79,26 @@ Call ReadCall(const Napi::CallbackInfo& info, Op op, bool hold) {
       a = Float32Arg(info[1], "x", p.XSize());
       b = Float32Arg(info[2], "w", p.WSize());
       if (!info[3].IsNull() && !info[3].IsUndefined()) bias = Float32Arg(info[3], "bias", p.k);
-      out = Float32Arg(info[4], "y", p.YSize());
+      if (!(hold && IsAbsent(info[4]))) out = Float32Arg(info[4], "y", p.YSize());
       break;
     case Op::kBackwardData:
       a = Float32Arg(info[1], "dy", p.YSize());
       b = Float32Arg(info[2], "w", p.WSize());
-      out = Float32Arg(info[3], "dx", p.XSize());
+      if (!(hold && IsAbsent(info[3]))) out = Float32Arg(info[3], "dx", p.XSize());
       break;
     case Op::kBackwardFilter:
       a = Float32Arg(info[1], "x", p.XSize());
       b = Float32Arg(info[2], "dy", p.YSize());
-      out = Float32Arg(info[3], "dw", p.WSize());
+      if (!(hold && IsAbsent(info[3]))) out = Float32Arg(info[3], "dw", p.WSize());
       break;
   }
   const char* names[3][3] = {{"x", "w", "y"}, {"dy", "w", "dx"}, {"x", "dy", "dw"}};
   const char* const* n = names[static_cast<int>(op)];
-  CheckNoAlias(out, n[2], a, n[0]);
-  CheckNoAlias(out, n[2], b, n[1]);
-  CheckNoAlias(out, n[2], bias, "bias");
+  if (!out.IsEmpty()) {
+    CheckNoAlias(out, n[2], a, n[0]);
+    CheckNoAlias(out, n[2], b, n[1]);
+    CheckNoAlias(out, n[2], bias, "bias");
+  }
   if (!hold) {
     call.in0 = a.Data();
     call.in1 = b.Data();
@@ -100,7 +109,9 @@ Call ReadCall(const Napi::CallbackInfo& info, Op op, bool hold) {
   call.held[0] = HeldFloat32Array(a, n[0], false);
   call.held[1] = HeldFloat32Array(b, n[1], false);
   if (!bias.IsEmpty()) call.held[2] = HeldFloat32Array(bias, "bias", false);
-  call.held[3] = HeldFloat32Array(out, n[2], true);
+  const int64_t out_size = op == Op::kForward ? p.YSize() : op == Op::kBackwardData ? p.XSize() : p.WSize();
+  call.held[3] = out.IsEmpty() ? HeldFloat32Array::Fresh(env, static_cast<size_t>(out_size), n[2])
+                               : HeldFloat32Array(out, n[2], true);
   call.in0 = call.held[0].data();
   call.in1 = call.held[1].data();
   call.bias = call.held[2].empty() ? nullptr : call.held[2].data();
@@ -123,13 +134,14 @@ class ConvWorker : public Napi::AsyncWorker {
     }
   }
   void OnOK() override {
+    Napi::Value result;
     try {
-      call_.Finish(Env());
+      result = call_.Finish(Env());
     } catch (const Napi::Error& e) {  // an exception leaving OnOK would be an uncaught one
       deferred_.Reject(e.Value());
       return;
     }
-    deferred_.Resolve(Env().Undefined());
+    deferred_.Resolve(result);  // the output array
   }
   void OnError(const Napi::Error& e) override {
     call_.Release();
