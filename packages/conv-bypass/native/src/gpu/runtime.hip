@@ -42,7 +42,7 @@ device::CachingAllocator* gpuAllocator(Status* why) {
   std::string reason;
   device::Runtime* rt = device::gpuRuntime(&reason);
   if (rt == nullptr) {
-    if (why != nullptr) *why = usageError("no usable GPU: " + reason);
+    if (why != nullptr) *why = usageError(reason);  // it says "no usable GPU: …" or "no GPU device found"
     return nullptr;
   }
   return device::allocatorFor(rt);
