@@ -1,4 +1,10 @@
 // The public convolution functions: validate, resolve the geometry, pick a backend, run.
+import {
+  BACKWARD_DATA_OPTION_KEYS,
+  BACKWARD_FILTER_OPTION_KEYS,
+  CONV2D_OPTION_KEYS,
+  checkConvOptions,
+} from './conv-options.js';
 import { selectBackend } from './dispatch.js';
 import {
   checkShape,
@@ -7,7 +13,6 @@ import {
   filterShapeOf,
   inputShapeOf,
   outputShapeOf,
-  outputTensor,
   resolveParams,
 } from './geometry.js';
 import { type DeviceTensor, isDeviceTensor } from './gpu/device-tensor.js';
@@ -20,6 +25,7 @@ import {
   deviceConv2dBackwardFilter,
   deviceConv2dBackwardFilterAsync,
 } from './gpu/ops.js';
+import { checkOut, newTensor } from './output.js';
 import type {
   Conv2dBackwardDataOptions,
   Conv2dBackwardFilterOptions,
@@ -28,22 +34,54 @@ import type {
   Tensor4,
 } from './types.js';
 
-function checkOptions<T>(opts: T | undefined, fn: string, required: boolean): T {
-  if (opts === undefined && !required) return {} as T;
-  if (typeof opts !== 'object' || opts === null) throw new TypeError(`${fn}: options must be an object`);
-  return opts;
+/**
+ * Waits for an async native call. The native side reports an output array that lost its memory while
+ * the call ran (its buffer transferred, detached or resized; the result is then not written) with code
+ * ERR_ARRAY_DETACHED; that array is always the caller's `out`, so name the function and the option.
+ */
+async function settle(run: Promise<Float32Array>, fn: string): Promise<Float32Array> {
+  try {
+    return await run;
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== 'ERR_ARRAY_DETACHED') throw error;
+    const e = new RangeError(
+      `${fn}: out.data lost its memory while the call ran (its ArrayBuffer was transferred, detached or ` +
+        'resized), so the result was not written; leave the buffers of out and the inputs alone until the promise settles',
+      { cause: error },
+    );
+    throw Object.assign(e, { code: 'ERR_ARRAY_DETACHED' });
+  }
 }
+
+type Shape4 = [number, number, number, number];
 
 interface Prepared {
   p: ConvParams;
   a: Float32Array;
   b: Float32Array;
   bias: Float32Array | null;
-  out: Tensor4;
+  /** The caller's out, checked; undefined when the result goes into a new tensor of `shape`. */
+  out: Tensor4 | undefined;
+  shape: Shape4;
+}
+
+/** A sync call's output tensor. */
+function outputOf(c: Prepared): Tensor4 {
+  return c.out ?? newTensor(c.shape);
+}
+
+/** An async call's result: the caller's out, or the array the backend made (null asks for one). */
+async function runAsync(
+  c: Prepared,
+  fn: string,
+  run: (out: Float32Array | null) => Promise<Float32Array>,
+): Promise<Tensor4> {
+  const data = await settle(run(c.out?.data ?? null), fn);
+  return c.out ?? { data, shape: [...c.shape] };
 }
 
 function prepareForward(x: Tensor4, w: Tensor4, options: Conv2dOptions | undefined, fn: string): Prepared {
-  const opts = checkOptions(options, fn, false);
+  const opts = checkConvOptions(options, CONV2D_OPTION_KEYS, fn, false);
   checkTensor(x, 'x', fn);
   checkTensor(w, 'w', fn);
   const p = resolveParams(x.shape, w.shape, opts, fn);
@@ -56,8 +94,8 @@ function prepareForward(x: Tensor4, w: Tensor4, options: Conv2dOptions | undefin
     bias = opts.bias;
   }
   const inputs: Record<string, Float32Array> = { x: x.data, w: w.data, ...(bias ? { bias } : {}) };
-  const out = outputTensor(opts.out, outputShapeOf(p), inputs, fn);
-  return { p, a: x.data, b: w.data, bias, out };
+  const shape = outputShapeOf(p);
+  return { p, a: x.data, b: w.data, bias, out: checkOut(opts.out, shape, inputs, fn), shape };
 }
 
 function prepareBackwardData(
@@ -66,14 +104,15 @@ function prepareBackwardData(
   options: Conv2dBackwardDataOptions | undefined,
   fn: string,
 ): Prepared {
-  const opts = checkOptions(options, fn, true);
+  const opts = checkConvOptions(options, BACKWARD_DATA_OPTION_KEYS, fn, true);
   checkTensor(dy, 'dy', fn);
   checkTensor(w, 'w', fn);
   const inputShape = checkShape(opts.inputShape, 'inputShape', fn);
   const p = resolveParams(inputShape, w.shape, opts, fn);
   checkShapeEquals(dy, outputShapeOf(p), 'dy', fn);
-  const out = outputTensor(opts.out, inputShapeOf(p), { dy: dy.data, w: w.data }, fn);
-  return { p, a: dy.data, b: w.data, bias: null, out };
+  const shape = inputShapeOf(p);
+  const out = checkOut(opts.out, shape, { dy: dy.data, w: w.data }, fn);
+  return { p, a: dy.data, b: w.data, bias: null, out, shape };
 }
 
 function prepareBackwardFilter(
@@ -82,14 +121,15 @@ function prepareBackwardFilter(
   options: Conv2dBackwardFilterOptions | undefined,
   fn: string,
 ): Prepared {
-  const opts = checkOptions(options, fn, true);
+  const opts = checkConvOptions(options, BACKWARD_FILTER_OPTION_KEYS, fn, true);
   checkTensor(x, 'x', fn);
   checkTensor(dy, 'dy', fn);
   const filterShape = checkShape(opts.filterShape, 'filterShape', fn);
   const p = resolveParams(x.shape, filterShape, opts, fn);
   checkShapeEquals(dy, outputShapeOf(p), 'dy', fn);
-  const out = outputTensor(opts.out, filterShapeOf(p), { x: x.data, dy: dy.data }, fn);
-  return { p, a: x.data, b: dy.data, bias: null, out };
+  const shape = filterShapeOf(p);
+  const out = checkOut(opts.out, shape, { x: x.data, dy: dy.data }, fn);
+  return { p, a: x.data, b: dy.data, bias: null, out, shape };
 }
 
 /**
@@ -101,8 +141,9 @@ export function conv2d(x: AnyTensor, w: AnyTensor, opts?: Conv2dOptions): Device
 export function conv2d(x: AnyTensor, w: AnyTensor, opts?: Conv2dOptions): Tensor4 | DeviceTensor {
   if (isDeviceTensor(x) || isDeviceTensor(w)) return deviceConv2d(x, w, opts, 'conv2d');
   const c = prepareForward(x, w, opts, 'conv2d');
-  selectBackend(opts?.device, 'conv2d').forward(c.p, c.a, c.b, c.bias, c.out.data);
-  return c.out;
+  const out = outputOf(c);
+  selectBackend(opts?.device, 'conv2d').forward(c.p, c.a, c.b, c.bias, out.data);
+  return out;
 }
 
 /** conv2d off the event loop; resolves to the same result. Do not modify the inputs until it settles. */
@@ -115,8 +156,8 @@ export async function conv2dAsync(
 ): Promise<Tensor4 | DeviceTensor> {
   if (isDeviceTensor(x) || isDeviceTensor(w)) return deviceConv2dAsync(x, w, opts, 'conv2dAsync');
   const c = prepareForward(x, w, opts, 'conv2dAsync');
-  await selectBackend(opts?.device, 'conv2dAsync').forwardAsync(c.p, c.a, c.b, c.bias, c.out.data);
-  return c.out;
+  const backend = selectBackend(opts?.device, 'conv2dAsync');
+  return runAsync(c, 'conv2dAsync', (out) => backend.forwardAsync(c.p, c.a, c.b, c.bias, out));
 }
 
 /** dx, the gradient of the loss with respect to conv2d's input x, from dy (N×K×P×Q) and w. */
@@ -134,8 +175,9 @@ export function conv2dBackwardData(
   if (isDeviceTensor(dy) || isDeviceTensor(w))
     return deviceConv2dBackwardData(dy, w, opts, 'conv2dBackwardData');
   const c = prepareBackwardData(dy, w, opts, 'conv2dBackwardData');
-  selectBackend(opts.device, 'conv2dBackwardData').backwardData(c.p, c.a, c.b, c.out.data);
-  return c.out;
+  const out = outputOf(c);
+  selectBackend(opts.device, 'conv2dBackwardData').backwardData(c.p, c.a, c.b, out.data);
+  return out;
 }
 
 /** conv2dBackwardData off the event loop. */
@@ -158,8 +200,8 @@ export async function conv2dBackwardDataAsync(
     return deviceConv2dBackwardDataAsync(dy, w, opts, 'conv2dBackwardDataAsync');
   }
   const c = prepareBackwardData(dy, w, opts, 'conv2dBackwardDataAsync');
-  await selectBackend(opts.device, 'conv2dBackwardDataAsync').backwardDataAsync(c.p, c.a, c.b, c.out.data);
-  return c.out;
+  const backend = selectBackend(opts.device, 'conv2dBackwardDataAsync');
+  return runAsync(c, 'conv2dBackwardDataAsync', (out) => backend.backwardDataAsync(c.p, c.a, c.b, out));
 }
 
 /** dw, the gradient of the loss with respect to conv2d's filter w, from x and dy (N×K×P×Q). */
@@ -178,8 +220,9 @@ export function conv2dBackwardFilter(
     return deviceConv2dBackwardFilter(x, dy, opts, 'conv2dBackwardFilter');
   }
   const c = prepareBackwardFilter(x, dy, opts, 'conv2dBackwardFilter');
-  selectBackend(opts.device, 'conv2dBackwardFilter').backwardFilter(c.p, c.a, c.b, c.out.data);
-  return c.out;
+  const out = outputOf(c);
+  selectBackend(opts.device, 'conv2dBackwardFilter').backwardFilter(c.p, c.a, c.b, out.data);
+  return out;
 }
 
 /** conv2dBackwardFilter off the event loop. */
@@ -202,13 +245,8 @@ export async function conv2dBackwardFilterAsync(
     return deviceConv2dBackwardFilterAsync(x, dy, opts, 'conv2dBackwardFilterAsync');
   }
   const c = prepareBackwardFilter(x, dy, opts, 'conv2dBackwardFilterAsync');
-  await selectBackend(opts.device, 'conv2dBackwardFilterAsync').backwardFilterAsync(
-    c.p,
-    c.a,
-    c.b,
-    c.out.data,
-  );
-  return c.out;
+  const backend = selectBackend(opts.device, 'conv2dBackwardFilterAsync');
+  return runAsync(c, 'conv2dBackwardFilterAsync', (out) => backend.backwardFilterAsync(c.p, c.a, c.b, out));
 }
 
 /**

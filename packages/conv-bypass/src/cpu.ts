@@ -1,4 +1,6 @@
 // The CPU backend (native/src/cpu) and its controls.
+
+import { describeValue } from './describe-value.js';
 import type { ConvBackend } from './dispatch.js';
 import { addon } from './native.js';
 
@@ -32,11 +34,13 @@ export function cpuInfo(): CpuInfo {
 
 /**
  * Sets how many threads a CPU convolution uses (default: the CPUs this process may run on, or
- * $ROCM_PATCH_CPU_THREADS). The pool is process-wide.
+ * $ROCM_PATCH_CPU_THREADS). The pool is process-wide. Safe while async convolutions run: a parallel
+ * section in flight finishes on the old threads (this call waits for it), later ones use the new count.
  */
 export function setCpuThreads(threads: number): void {
   if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
-    throw new RangeError(`setCpuThreads: threads must be an integer in [1, 1024], got ${String(threads)}`);
+    const E = typeof threads === 'number' ? RangeError : TypeError;
+    throw new E(`setCpuThreads: threads must be an integer in [1, 1024], got ${describeValue(threads)}`);
   }
   addon().setThreads(threads);
 }
@@ -49,7 +53,7 @@ export function setCpuIsa(isa: CpuIsa): void {
   const a = addon();
   if (typeof isa !== 'string' || !a.setIsa(isa)) {
     throw new RangeError(
-      `setCpuIsa: isa must be one of ${a.availableIsas().join(', ')} here, got ${String(isa)}`,
+      `setCpuIsa: isa must be one of ${a.availableIsas().join(', ')} here, got ${describeValue(isa)}`,
     );
   }
 }

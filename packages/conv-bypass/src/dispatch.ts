@@ -1,11 +1,16 @@
 // The one place that decides which backend runs a convolution.
 import { cpuBackend } from './cpu.js';
+import { describeValue } from './describe-value.js';
 import { gpuBackend } from './gpu/backend.js';
 import { gpuUnavailableReason } from './gpu/native.js';
 import { addon, REBUILD_COMMAND } from './native.js';
 import type { ConvParams, Device } from './types.js';
 
-/** What a backend implements; buffers are checked against `p` by the caller. */
+/**
+ * What a backend implements; buffers are checked against `p` by the caller. The async functions take
+ * a null output to mean "make the result array" (the CPU backend then writes it in place, see
+ * native/src/common/held_array.h) and resolve to the output array.
+ */
 export interface ConvBackend {
   readonly name: 'cpu' | 'gpu';
   /** Whether it can run now (the GPU backend: a device is present). */
@@ -16,12 +21,22 @@ export interface ConvBackend {
     x: Float32Array,
     w: Float32Array,
     bias: Float32Array | null,
-    y: Float32Array,
-  ): Promise<void>;
+    y: Float32Array | null,
+  ): Promise<Float32Array>;
   backwardData(p: ConvParams, dy: Float32Array, w: Float32Array, dx: Float32Array): void;
-  backwardDataAsync(p: ConvParams, dy: Float32Array, w: Float32Array, dx: Float32Array): Promise<void>;
+  backwardDataAsync(
+    p: ConvParams,
+    dy: Float32Array,
+    w: Float32Array,
+    dx: Float32Array | null,
+  ): Promise<Float32Array>;
   backwardFilter(p: ConvParams, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
-  backwardFilterAsync(p: ConvParams, x: Float32Array, dy: Float32Array, dw: Float32Array): Promise<void>;
+  backwardFilterAsync(
+    p: ConvParams,
+    x: Float32Array,
+    dy: Float32Array,
+    dw: Float32Array | null,
+  ): Promise<Float32Array>;
 }
 
 const DEVICES: readonly Device[] = ['auto', 'cpu', 'gpu'];
@@ -30,7 +45,7 @@ const DEVICES: readonly Device[] = ['auto', 'cpu', 'gpu'];
 export function selectBackend(device: unknown, fn: string): ConvBackend {
   const d = device ?? 'auto';
   if (!DEVICES.includes(d as Device)) {
-    throw new TypeError(`${fn}: device must be 'auto', 'cpu' or 'gpu', got ${String(device)}`);
+    throw new TypeError(`${fn}: device must be 'auto', 'cpu' or 'gpu', got ${describeValue(device)}`);
   }
   if (d === 'cpu') return cpuBackend;
   if (d === 'gpu') {

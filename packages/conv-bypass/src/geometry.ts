@@ -1,10 +1,14 @@
 // Validation of user input and resolution of the options into ConvParams. Everything is checked here,
 // before any native code runs; the native side re-checks only what guards memory.
+import { describeValue } from './describe-value.js';
 import type { ConvGeometryOptions, ConvParams, Padding, Tensor4 } from './types.js';
 
 type Shape4 = [number, number, number, number];
 
-/** Largest element count of one tensor: the native code indexes with 32-bit integers. */
+/**
+ * Largest element count of one tensor, and largest row or column count of the padded input and of the
+ * dilated filter: the native code (the GPU kernels) indexes with 32-bit integers.
+ */
 export const MAX_ELEMENTS = 2 ** 31 - 1;
 
 function isPositiveInt(v: unknown): v is number {
@@ -20,8 +24,11 @@ export function checkShape(shape: unknown, name: string, fn: string): Shape4 {
     throw new TypeError(`${fn}: ${name} must be an array of 4 dimensions`);
   }
   shape.forEach((d, i) => {
+    if (typeof d !== 'number') {
+      throw new TypeError(`${fn}: ${name}[${i}] must be a positive integer, got ${describeValue(d)}`);
+    }
     if (!isPositiveInt(d)) {
-      throw new RangeError(`${fn}: ${name}[${i}] must be a positive integer, got ${String(d)}`);
+      throw new RangeError(`${fn}: ${name}[${i}] must be a positive integer, got ${describeValue(d)}`);
     }
   });
   const size = shape.reduce((a: number, b: number) => a * b, 1);
@@ -57,7 +64,10 @@ function pair(v: unknown, name: string, fn: string, dflt: number): [number, numb
     throw new TypeError(`${fn}: ${name} must be a number or [${name}H, ${name}W]`);
   }
   for (const x of values) {
-    if (!isPositiveInt(x)) throw new RangeError(`${fn}: ${name} must be positive integers, got ${String(x)}`);
+    if (!isPositiveInt(x)) {
+      const E = typeof x === 'number' ? RangeError : TypeError;
+      throw new E(`${fn}: ${name} must be positive integers, got ${describeValue(x)}`);
+    }
   }
   return values as [number, number];
 }
@@ -93,8 +103,10 @@ function resolvePadding(
     );
   }
   for (const x of values) {
-    if (!isNonNegativeInt(x))
-      throw new RangeError(`${fn}: padding must be non-negative integers, got ${String(x)}`);
+    if (!isNonNegativeInt(x)) {
+      const E = typeof x === 'number' ? RangeError : TypeError;
+      throw new E(`${fn}: padding must be non-negative integers, got ${describeValue(x)}`);
+    }
   }
   return values as [number, number, number, number];
 }
@@ -106,11 +118,15 @@ export function resolveParams(
   opts: ConvGeometryOptions,
   fn: string,
 ): ConvParams {
-  const [n, c, h, w] = xShape;
-  const [k, cg, r, s] = wShape;
+  // The conv functions have checked these under their own names already; direct callers (SafeConv2d, users
+  // of resolveParams) have not.
+  const [n, c, h, w] = checkShape(xShape, 'xShape', fn);
+  const [k, cg, r, s] = checkShape(wShape, 'wShape', fn);
   const groups = opts.groups ?? 1;
-  if (!isPositiveInt(groups))
-    throw new RangeError(`${fn}: groups must be a positive integer, got ${String(groups)}`);
+  if (!isPositiveInt(groups)) {
+    const E = typeof groups === 'number' ? RangeError : TypeError;
+    throw new E(`${fn}: groups must be a positive integer, got ${describeValue(groups)}`);
+  }
   if (c % groups !== 0)
     throw new RangeError(`${fn}: groups (${groups}) must divide the input channels C (${c})`);
   if (k % groups !== 0)
@@ -122,7 +138,23 @@ export function resolveParams(
   const [dilationH, dilationW] = pair(opts.dilation, 'dilation', fn, 1);
   const effR = (r - 1) * dilationH + 1;
   const effS = (s - 1) * dilationW + 1;
+  if (effR > MAX_ELEMENTS || effS > MAX_ELEMENTS) {
+    throw new RangeError(
+      `${fn}: dilation [${dilationH}, ${dilationW}] makes the ${r}×${s} filter span ${effR}×${effS} pixels, ` +
+        'more than 2^31-1 rows or columns (32-bit indexing)',
+    );
+  }
   const [top, bottom, left, right] = resolvePadding(opts.padding, fn, h, w, effR, effS, strideH, strideW);
+  const paddedH = h + top + bottom;
+  const paddedW = w + left + right;
+  if (paddedH > MAX_ELEMENTS || paddedW > MAX_ELEMENTS) {
+    const why =
+      opts.padding === 'same' ? `padding 'same' (with dilation [${dilationH}, ${dilationW}])` : 'padding';
+    throw new RangeError(
+      `${fn}: ${why} makes the padded input ${paddedH}×${paddedW}, more than 2^31-1 rows or columns ` +
+        '(32-bit indexing)',
+    );
+  }
   const p = Math.floor((h + top + bottom - effR) / strideH) + 1;
   const q = Math.floor((w + left + right - effS) / strideW) + 1;
   if (!(p >= 1 && q >= 1)) {
@@ -171,29 +203,4 @@ export function checkShapeEquals(t: Tensor4, shape: Shape4, name: string, fn: st
   if (t.shape.some((d, i) => d !== shape[i])) {
     throw new RangeError(`${fn}: ${name}.shape is [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
   }
-}
-
-function overlaps(a: Float32Array, b: Float32Array): boolean {
-  if (a.buffer !== b.buffer) return false;
-  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
-}
-
-/**
- * The tensor a result is written to: `out` after checking its shape and that it does not alias an
- * input (the kernels read inputs while writing the output), or a new zeroed one.
- */
-export function outputTensor(
-  out: Tensor4 | undefined,
-  shape: Shape4,
-  inputs: Record<string, Float32Array>,
-  fn: string,
-): Tensor4 {
-  if (out === undefined) return { data: new Float32Array(shapeSize(shape)), shape: [...shape] };
-  checkTensor(out, 'out', fn);
-  checkShapeEquals(out, shape, 'out', fn);
-  for (const [name, data] of Object.entries(inputs)) {
-    if (overlaps(out.data, data))
-      throw new RangeError(`${fn}: out.data overlaps ${name}, the output must not alias an input`);
-  }
-  return out;
 }

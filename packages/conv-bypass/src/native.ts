@@ -15,22 +15,28 @@ export interface NativeAddon {
     bias: Float32Array | null,
     y: Float32Array,
   ): void;
+  /** The async twins resolve to the output array; a null output makes a new one (written in place). */
   conv2dForwardAsync(
     p: ConvParams,
     x: Float32Array,
     w: Float32Array,
     bias: Float32Array | null,
-    y: Float32Array,
-  ): Promise<void>;
+    y: Float32Array | null,
+  ): Promise<Float32Array>;
   conv2dBackwardData(p: ConvParams, dy: Float32Array, w: Float32Array, dx: Float32Array): void;
-  conv2dBackwardDataAsync(p: ConvParams, dy: Float32Array, w: Float32Array, dx: Float32Array): Promise<void>;
+  conv2dBackwardDataAsync(
+    p: ConvParams,
+    dy: Float32Array,
+    w: Float32Array,
+    dx: Float32Array | null,
+  ): Promise<Float32Array>;
   conv2dBackwardFilter(p: ConvParams, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
   conv2dBackwardFilterAsync(
     p: ConvParams,
     x: Float32Array,
     dy: Float32Array,
-    dw: Float32Array,
-  ): Promise<void>;
+    dw: Float32Array | null,
+  ): Promise<Float32Array>;
   getThreads(): number;
   setThreads(n: number): void;
   getIsa(): string;
@@ -39,6 +45,8 @@ export interface NativeAddon {
   /** The im2col workspace bound of the CPU backward-data path, in floats (tests lower it). */
   getWorkspaceLimit(): number;
   setWorkspaceLimit(floats: number): void;
+  /** Whether the two arrays' elements share memory, by address (one SharedArrayBuffer has many objects). */
+  float32ArraysOverlap(a: Float32Array, b: Float32Array): boolean;
   /** 'none' when the addon was built without a GPU backend, else 'hip' or 'cuda'. */
   gpuBackend: string;
   readonly [key: string]: unknown;

@@ -1,5 +1,6 @@
 import { conv2dBackwardBias } from './conv.js';
 import { resolveParams } from './geometry.js';
+import { checkOptionKeys } from './option-keys.js';
 import { isHostTensor, toHost } from './strategy/algorithms.js';
 import { getConvRouter } from './strategy/index.js';
 import type { CallObserver, ConvRouter } from './strategy/router.js';
@@ -46,6 +47,18 @@ export interface SafeConv2dStats {
   byAlgorithm: Partial<Record<AlgorithmName, number>>;
 }
 
+const SAFE_CONV2D_OPTION_KEYS: readonly (keyof SafeConv2dOptions)[] = [
+  'weight',
+  'bias',
+  'stride',
+  'padding',
+  'dilation',
+  'groups',
+  'strategy',
+  'router',
+  'name',
+];
+
 let layerCounter = 0;
 
 function shape4(operand: ConvOperand, name: string): Shape4 {
@@ -78,6 +91,7 @@ export class SafeConv2d {
   constructor(options: SafeConv2dOptions) {
     if (typeof options !== 'object' || options === null)
       throw new TypeError('SafeConv2d: options must be an object');
+    checkOptionKeys(options, SAFE_CONV2D_OPTION_KEYS, 'SafeConv2d');
     layerCounter += 1;
     this.name = options.name ?? `conv${layerCounter}`;
     const w = shape4(options.weight, 'SafeConv2d: options.weight');
@@ -184,6 +198,9 @@ export function patchLayers(
 ): SafeConv2d[] {
   if (!Array.isArray(layers))
     throw new TypeError('patchLayers: layers must be an array of layer options or SafeConv2d');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('patchLayers: options must be an object');
+  checkOptionKeys(options, ['strategy', 'router'], 'patchLayers');
   return layers.map((layer, index) => {
     if (typeof layer !== 'object' || layer === null)
       throw new TypeError(`patchLayers: layers[${index}] must be an object`);

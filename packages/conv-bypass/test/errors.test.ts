@@ -1,6 +1,7 @@
 // Bad input gets a TypeError/RangeError naming the argument, before any native code runs; NaN and
 // Inf propagate like in any convolution.
 import { describe, expect, it } from 'vitest';
+import { describeValue } from '../src/describe-value.js';
 import {
   conv2d,
   conv2dBackwardData,
@@ -65,8 +66,49 @@ describe('conv2d rejects bad input', () => {
   it('sizes that overflow 32-bit indexing', () => {
     const huge = { data: new Float32Array(1), shape: [65536, 65536, 1, 1] } as Tensor4;
     expect(() => conv2d(huge, w)).toThrow(/more than 2\^31-1/);
-    expect(() => resolveParams([1024, 1, 2048, 2048], [4, 1, 1, 1], {}, 'conv2d')).toThrow(
+    expect(() => resolveParams([1, 1, 32768, 32768], [4, 1, 1, 1], {}, 'conv2d')).toThrow(
       /output has .* more than 2\^31-1/,
+    );
+  });
+
+  it('a padded input or dilated filter past 32-bit coordinates names the function and the option', () => {
+    const x1 = { data: new Float32Array(6), shape: [1, 1, 2, 3] } as Tensor4;
+    const w1 = { data: new Float32Array(9), shape: [1, 1, 3, 3] } as Tensor4;
+    expect(() => conv2d(x1, w1, { dilation: [2 ** 30, 1], padding: [0, 2 ** 31 - 1, 0, 0] })).toThrow(
+      new RangeError(
+        'conv2d: dilation [1073741824, 1] makes the 3×3 filter span 2147483649×3 pixels, more than 2^31-1 rows or columns (32-bit indexing)',
+      ),
+    );
+    // 'same' with a huge dilation: the padding it needs (this was "params.padTop must be a 32-bit integer").
+    expect(() => conv2d(x1, w1, { dilation: [2 ** 30 - 1, 1], padding: 'same' })).toThrow(
+      new RangeError(
+        "conv2d: padding 'same' (with dilation [1073741823, 1]) makes the padded input 2147483648×5, more than 2^31-1 rows or columns (32-bit indexing)",
+      ),
+    );
+    expect(() =>
+      conv2dBackwardData(x1, w1, { inputShape: [1, 1, 2, 3], padding: [0, 0, 2 ** 31 - 2, 0] }),
+    ).toThrow(/conv2dBackwardData: padding makes the padded input 2×2147483649, more than 2\^31-1/);
+    // Just inside the bound it runs (the 3×3 depthwise path with a dilation of 2^29).
+    const y = conv2d({ data: Float32Array.from([1, 2, 3, 4, 5, 6]), shape: [1, 1, 2, 3] }, w1, {
+      dilation: [2 ** 29, 1],
+      padding: [0, 2 ** 30, 1, 1],
+    });
+    expect(y.shape).toEqual([1, 1, 2, 3]);
+  });
+
+  it('a wrong type is shown as such: a string dimension is quoted', () => {
+    const quoted = { data: x.data, shape: [1, '4', 6, 6] } as unknown as Tensor4;
+    expect(() => conv2d(quoted, w)).toThrow(
+      new TypeError('conv2d: x.shape[1] must be a positive integer, got "4"'),
+    );
+    expect(() => conv2d(x, w, { groups: '2' as never })).toThrow(
+      new TypeError('conv2d: groups must be a positive integer, got "2"'),
+    );
+    expect(() => conv2d(x, w, { groups: 2, stride: [1, 2n] as never })).toThrow(
+      /stride must be positive integers, got 2n \(a bigint\)/,
+    );
+    expect(() => setCpuThreads('2' as never)).toThrow(
+      new TypeError('setCpuThreads: threads must be an integer in [1, 1024], got "2"'),
     );
   });
 
@@ -164,5 +206,23 @@ describe('non-finite values', () => {
     expect(yPad.data[0]).toBe(Number.POSITIVE_INFINITY);
     expect(Number.isNaN(yPad.data[12])).toBe(true);
     expect(Number.isFinite(yPad.data[1])).toBe(true);
+  });
+});
+
+describe('describeValue', () => {
+  it.each([
+    [1, '1'],
+    ['1', '"1"'],
+    [Number.NaN, 'NaN'],
+    [2n, '2n (a bigint)'],
+    [true, 'true (a boolean)'],
+    [undefined, 'undefined'],
+    [null, 'null'],
+    [[1, 2], 'an array of 2'],
+    [{}, 'an object'],
+    [new Float64Array(2), 'a Float64Array'],
+    [() => 1, 'a function'],
+  ])('%o → %s', (value, expected) => {
+    expect(describeValue(value)).toBe(expected);
   });
 });

@@ -84,6 +84,14 @@ describe.skipIf(hasGpu)('without a GPU', () => {
     expect(() => gpu.upload(tensor([1, 1, 2, 2], 3))).toThrow(/gpu\.upload: no usable GPU/);
     expect(['hip', 'cuda', 'none']).toContain(gpu.backend());
   });
+
+  it("a GPU build on a machine without the vendor's driver says that no driver or GPU was found", () => {
+    // The runtimes answer "driver version is insufficient" when there is no driver at all (issue 15).
+    const backend = gpu.backend();
+    const driver = backend === 'cuda' ? '/proc/driver/nvidia/version' : '/dev/kfd';
+    if (backend === 'none' || existsSync(driver)) return; // only such a machine shows the case
+    expect(gpu.unavailableReason()).toMatch(/^no GPU (driver or GPU |device )?found/);
+  });
 });
 
 describe.skipIf(!hasGpu)('GPU convolution', () => {
@@ -285,6 +293,25 @@ describe.skipIf(!hasGpu)('GPU convolution', () => {
     expect(() => x.download()).toThrow(/disposed/);
     expect(() => conv2d(x, wh)).toThrow(/conv2d: the DeviceTensor was disposed/);
     expect(() => conv2d(gpu.upload(xh), wh, { device: 'cpu' })).toThrow(/device 'cpu'/);
+  });
+
+  it('host tensors of an async GPU call: their memory may be taken away while it runs', async () => {
+    const x = tensor([4, 32, 48, 48], 71);
+    const w = tensor([32, 32, 3, 3], 72);
+    const expected = conv2d(x, w, { padding: 1, device: 'cpu' }).data;
+    // An input transferred (and collected) mid-call: the call read a copy taken when it started.
+    const xs = { data: x.data.slice(), shape: x.shape };
+    const pending = conv2dAsync(xs, w, { padding: 1, device: 'gpu' });
+    structuredClone(xs.data.buffer, { transfer: [xs.data.buffer] });
+    expect(relError((await pending).data, expected)).toBeLessThan(TOL);
+    // The output transferred mid-call: a clear rejection, nothing written anywhere.
+    const out = { data: new Float32Array(expected.length), shape: x.shape };
+    const lost = conv2dAsync(x, w, { padding: 1, device: 'gpu', out });
+    structuredClone(out.data.buffer, { transfer: [out.data.buffer] });
+    await expect(lost).rejects.toMatchObject({
+      code: 'ERR_ARRAY_DETACHED',
+      message: expect.stringMatching(/^conv2dAsync: out\.data lost its memory/),
+    });
   });
 
   it('refuses to dispose a DeviceTensor that a pending async call uses', async () => {

@@ -25,19 +25,26 @@ export const gpuBackend: ConvBackend = {
   forward: (p, x, w, bias, y) => {
     requireGpu('conv2d').gpuConv2dForward(p, x, w, bias, y, false, 0);
   },
+  // Host tensors go through device memory anyway: a missing output is allocated here.
   forwardAsync: async (p, x, w, bias, y) => {
-    await requireGpu('conv2dAsync').gpuConv2dForwardAsync(p, x, w, bias, y, false, 0);
+    const out = y ?? new Float32Array(p.n * p.k * p.p * p.q);
+    await requireGpu('conv2dAsync').gpuConv2dForwardAsync(p, x, w, bias, out, false, 0);
+    return out;
   },
   backwardData: (p, dy, w, dx) => {
     requireGpu('conv2dBackwardData').gpuConv2dBackwardData(p, dy, w, dx);
   },
   backwardDataAsync: async (p, dy, w, dx) => {
-    await requireGpu('conv2dBackwardDataAsync').gpuConv2dBackwardDataAsync(p, dy, w, dx);
+    const out = dx ?? new Float32Array(p.n * p.c * p.h * p.w);
+    await requireGpu('conv2dBackwardDataAsync').gpuConv2dBackwardDataAsync(p, dy, w, out);
+    return out;
   },
   backwardFilter: (p, x, dy, dw) => {
     requireGpu('conv2dBackwardFilter').gpuConv2dBackwardFilter(p, x, dy, dw);
   },
   backwardFilterAsync: async (p, x, dy, dw) => {
-    await requireGpu('conv2dBackwardFilterAsync').gpuConv2dBackwardFilterAsync(p, x, dy, dw);
+    const out = dw ?? new Float32Array(p.k * (p.c / p.groups) * p.r * p.s);
+    await requireGpu('conv2dBackwardFilterAsync').gpuConv2dBackwardFilterAsync(p, x, dy, out);
+    return out;
   },
 };

@@ -1,6 +1,13 @@
 // Convolutions whose operands may be DeviceTensors: they run on the GPU and return a DeviceTensor
 // (the result stays on the device). conv.ts sends a call here when any operand is a DeviceTensor.
 import {
+  BACKWARD_DATA_OPTION_KEYS,
+  BACKWARD_FILTER_OPTION_KEYS,
+  CONV2D_OPTION_KEYS,
+  checkConvOptions,
+} from '../conv-options.js';
+import { describeValue } from '../describe-value.js';
+import {
   checkShape,
   checkTensor,
   filterShapeOf,
@@ -34,7 +41,7 @@ function operand(t: unknown, name: string, fn: string): { shape: Shape4; arg: Gp
 
 function checkDevice(opts: GpuOpts, fn: string): void {
   if (opts.device !== undefined && opts.device !== 'auto' && opts.device !== 'gpu' && opts.device !== 'cpu') {
-    throw new TypeError(`${fn}: device must be 'auto', 'cpu' or 'gpu', got ${String(opts.device)}`);
+    throw new TypeError(`${fn}: device must be 'auto', 'cpu' or 'gpu', got ${describeValue(opts.device)}`);
   }
   if (opts.device === 'cpu') {
     throw new TypeError(
@@ -68,12 +75,6 @@ function biasOf(bias: unknown, p: ConvParams, fn: string): Float32Array | null {
   return bias;
 }
 
-function opts<T>(o: T | undefined, fn: string, required: boolean): T {
-  if (o === undefined && !required) return {} as T;
-  if (typeof o !== 'object' || o === null) throw new TypeError(`${fn}: options must be an object`);
-  return o;
-}
-
 interface Prepared {
   p: ConvParams;
   a: GpuOperand;
@@ -84,7 +85,7 @@ interface Prepared {
 }
 
 function prepareForward(x: unknown, w: unknown, options: Conv2dOptions | undefined, fn: string): Prepared {
-  const o = opts(options, fn, false);
+  const o = checkConvOptions(options, CONV2D_OPTION_KEYS, fn, false);
   checkDevice(o, fn);
   const X = operand(x, 'x', fn);
   const W = operand(w, 'w', fn);
@@ -100,7 +101,7 @@ function prepareBackwardData(
   options: Conv2dBackwardDataOptions,
   fn: string,
 ): Prepared {
-  const o = opts(options, fn, true);
+  const o = checkConvOptions(options, BACKWARD_DATA_OPTION_KEYS, fn, true);
   checkDevice(o, fn);
   const D = operand(dy, 'dy', fn);
   const W = operand(w, 'w', fn);
@@ -116,7 +117,7 @@ function prepareBackwardFilter(
   options: Conv2dBackwardFilterOptions,
   fn: string,
 ): Prepared {
-  const o = opts(options, fn, true);
+  const o = checkConvOptions(options, BACKWARD_FILTER_OPTION_KEYS, fn, true);
   checkDevice(o, fn);
   const X = operand(x, 'x', fn);
   const D = operand(dy, 'dy', fn);

@@ -1,5 +1,5 @@
 import { sharedState } from '../shared-state.js';
-import { ConvRouter, type RouterOptions } from './router.js';
+import { ConvRouter, checkRouterOptionKeys, type RouterOptions } from './router.js';
 
 export { detectCapabilities } from './capabilities.js';
 export { decisionKey, makeProblem } from './key.js';
@@ -15,6 +15,7 @@ export * from './types.js';
 
 /** A router with the process's real capabilities and the process-pool probe (= new ConvRouter(options)). */
 export function createConvRouter(options: RouterOptions = {}): ConvRouter {
+  if (typeof options === 'object' && options !== null) checkRouterOptionKeys(options, 'createConvRouter');
   return new ConvRouter(options);
 }
 
@@ -28,6 +29,7 @@ export function getConvRouter(): ConvRouter {
 
 /** Replaces the default router's settings (strategy, threshold, probe timeout, database path). */
 export function configureConvBypass(options: RouterOptions = {}): ConvRouter {
+  if (typeof options === 'object' && options !== null) checkRouterOptionKeys(options, 'configureConvBypass');
   shared.router = createConvRouter(options);
   return shared.router;
 }

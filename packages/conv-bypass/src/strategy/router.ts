@@ -1,5 +1,7 @@
 import { DecisionDb, type DecisionEntry, type ProbeOutcome } from '../decision-db.js';
+import { describeValue } from '../describe-value.js';
 import { deviceSynchronizer } from '../device/conv.js';
+import { checkOptionKeys } from '../option-keys.js';
 import { probeVendorPath } from '../probe/runner.js';
 import { recordConvCall } from '../stats.js';
 import { injectFault } from '../vendor/faults.js';
@@ -128,6 +130,7 @@ export class ConvRouter {
     },
   ) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    checkRouterOptionKeys(options, 'ConvRouter');
     this.strategy = checkStrategy(options.strategy ?? 'auto', 'options.strategy');
     this.selectiveThreshold = checkPositive(
       options.selectiveThreshold ?? DEFAULT_SELECTIVE_THRESHOLD,
@@ -171,6 +174,7 @@ export class ConvRouter {
     geometry: ConvGeometry,
     options: CallOptions = {},
   ): ConvOperand {
+    checkCallOptions(options, 'ConvRouter.run');
     const { problem, key } = this.keyOf(operands, geometry);
     const strategy = options.strategy === undefined ? this.strategy : checkStrategy(options.strategy);
     const plan = this.plan(problem, key, strategy);
@@ -186,6 +190,7 @@ export class ConvRouter {
     geometry: ConvGeometry,
     options: CallOptions = {},
   ): Promise<ConvOperand> {
+    checkCallOptions(options, 'ConvRouter.runAsync');
     const { problem, key } = this.keyOf(operands, geometry);
     const chosen = options.strategy === undefined ? this.strategy : checkStrategy(options.strategy);
     let plan = this.plan(problem, key, chosen);
@@ -392,7 +397,29 @@ function disposeResult(result: ConvOperand | undefined): void {
 
 function checkPositive(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${name} must be a positive number, got ${String(value)}`);
+    const E = typeof value === 'number' ? RangeError : TypeError;
+    throw new E(`${name} must be a positive number, got ${describeValue(value)}`);
   }
   return value;
+}
+
+const ROUTER_OPTION_KEYS: readonly (keyof RouterOptions)[] = [
+  'strategy',
+  'selectiveThreshold',
+  'probeTimeoutMs',
+  'decisionDb',
+  'capabilities',
+  'probe',
+];
+/** Throws naming `where` when `options` has a key RouterOptions does not. */
+export function checkRouterOptionKeys(options: object, where: string): void {
+  checkOptionKeys(options, ROUTER_OPTION_KEYS, where);
+}
+
+const CALL_OPTION_KEYS: readonly (keyof CallOptions)[] = ['strategy', 'observe'];
+
+function checkCallOptions(options: unknown, where: string): void {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`${where}: options must be an object`);
+  checkOptionKeys(options, CALL_OPTION_KEYS, where);
 }

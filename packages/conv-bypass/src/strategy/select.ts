@@ -1,4 +1,5 @@
 import type { DecisionEntry } from '../decision-db.js';
+import { describeValue } from '../describe-value.js';
 import { type AlgorithmName, type Capabilities, type ConvProblem, FallbackStrategy } from './types.js';
 
 export const DEFAULT_SELECTIVE_THRESHOLD = 42;
@@ -8,7 +9,7 @@ const STRATEGIES = new Set<string>(Object.values(FallbackStrategy));
 export function checkStrategy(strategy: unknown, name = 'strategy'): FallbackStrategy {
   if (typeof strategy !== 'string' || !STRATEGIES.has(strategy)) {
     throw new TypeError(
-      `${name} must be one of ${[...STRATEGIES].map((s) => `'${s}'`).join(', ')}, got ${String(strategy)}`,
+      `${name} must be one of ${[...STRATEGIES].map((s) => `'${s}'`).join(', ')}, got ${describeValue(strategy)}`,
     );
   }
   return strategy as FallbackStrategy;

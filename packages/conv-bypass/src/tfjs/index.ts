@@ -3,6 +3,7 @@
  * with ones that run through the strategy router (our kernels, or the vendor library where it probed
  * safe), so that a TF.js model trains without MIOpen.
  */
+import { checkOptionKeys } from '../option-keys.js';
 import { getConvRouter } from '../strategy/index.js';
 import type { ConvRouter } from '../strategy/router.js';
 import { checkStrategy } from '../strategy/select.js';
@@ -86,7 +87,9 @@ function resolveBackend(tf: TfNamespace, requested: unknown): string {
  * updates the strategy/router of the active patch and returns the same handle.
  */
 export function enableMiopenBypass(options: MiopenBypassOptions): MiopenBypassHandle {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('enableMiopenBypass: options must be an object');
+  checkOptionKeys(options, ['tf', 'strategy', 'backend', 'router'], 'enableMiopenBypass');
   const tf = checkTf(options.tf);
   const backendName = resolveBackend(tf, options.backend);
   const strategy =

@@ -31,8 +31,15 @@ struct ConvParams {
   int64_t PadBottom() const { return int64_t{p - 1} * stride_h + int64_t{r - 1} * dilation_h + 1 - h - pad_top; }
   int64_t PadRight() const { return int64_t{q - 1} * stride_w + int64_t{s - 1} * dilation_w + 1 - w - pad_left; }
 
+  // Rows (columns) of the padded input the convolution spans: top padding + H + bottom padding.
+  int64_t PaddedH() const { return int64_t{p - 1} * stride_h + int64_t{r - 1} * dilation_h + 1; }
+  int64_t PaddedW() const { return int64_t{q - 1} * stride_w + int64_t{s - 1} * dilation_w + 1; }
+
   // Empty string when the geometry is consistent and every tensor is indexable with int32; otherwise
-  // the rule that is broken.
+  // the rule that is broken. Besides the element counts, the padded input's rows and columns must fit
+  // in int32: then every coordinate a kernel computes (p·stride − pad + r·dilation, the dilated filter
+  // extent, the implied padding) fits too, so the GPU kernels' 32-bit index arithmetic cannot
+  // overflow (the CPU code computes in 64 bits anyway).
   std::string Check() const {
     if (n < 1 || c < 1 || h < 1 || w < 1) return "input dimensions must be positive";
     if (k < 1 || r < 1 || s < 1) return "filter dimensions must be positive";
@@ -47,6 +54,10 @@ struct ConvParams {
     if (PadRight() <= -int64_t{stride_w}) return "Q is smaller than the input and padding give";
     constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
     if (XSize() > kMax || WSize() > kMax || YSize() > kMax) return "a tensor has more than 2^31-1 elements";
+    if (PaddedH() > kMax || int64_t{h} + pad_top > kMax)
+      return "the padded input or the dilated filter has more than 2^31-1 rows";
+    if (PaddedW() > kMax || int64_t{w} + pad_left > kMax)
+      return "the padded input or the dilated filter has more than 2^31-1 columns";
     return {};
   }
 };

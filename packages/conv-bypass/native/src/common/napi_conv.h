@@ -5,6 +5,7 @@
 
 #include <napi.h>
 
+#include <cstdint>
 #include <string>
 
 #include "common/conv_params.h"
@@ -57,6 +58,24 @@ inline Napi::Float32Array Float32Arg(const Napi::Value& value, const char* name,
     throw Napi::RangeError::New(env, std::string(name) + " must have " + std::to_string(length) + " elements, got " +
                                          std::to_string(a.ElementLength()));
   return a;
+}
+
+// Whether the elements of two arrays share memory. Compared by address: one SharedArrayBuffer's memory
+// is seen through a different object in every worker that received it.
+inline bool Float32ArraysOverlap(const Napi::Float32Array& a, const Napi::Float32Array& b) {
+  const auto begin_a = reinterpret_cast<uintptr_t>(a.Data()), begin_b = reinterpret_cast<uintptr_t>(b.Data());
+  const uintptr_t end_a = begin_a + a.ElementLength() * sizeof(float);
+  const uintptr_t end_b = begin_b + b.ElementLength() * sizeof(float);
+  return a.ElementLength() > 0 && b.ElementLength() > 0 && begin_a < end_b && begin_b < end_a;
+}
+
+// Throws a RangeError when the output `out` (named out_name) shares memory with an input: the kernels
+// read the inputs while they write the output.
+inline void CheckNoAlias(const Napi::Float32Array& out, const char* out_name, const Napi::Float32Array& in,
+                         const char* in_name) {
+  if (!in.IsEmpty() && Float32ArraysOverlap(out, in))
+    throw Napi::RangeError::New(out.Env(), std::string(out_name) + " shares memory with " + in_name +
+                                               ": the output must not alias an input");
 }
 
 }  // namespace rocm_patch

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/held_array.h"
 #include "common/napi_conv.h"
 #include "cpu/conv_cpu.h"
 #include "cpu/kernels.h"
@@ -16,15 +17,34 @@ namespace {
 
 enum class Op { kForward, kBackwardData, kBackwardFilter };
 
-// The buffers of one call, checked against the params. For the async twins the references keep the
-// typed arrays (and so their memory) alive until the worker has finished.
+// The buffers of one call, checked against the params. The async twins run on a libuv thread while
+// JavaScript runs on: their arrays are held (common/held_array.h) so that nothing JavaScript does in
+// the meantime can free, move or shrink the memory the kernels read and write.
 struct Call {
   ConvParams p;
-  std::vector<Napi::Reference<Napi::Float32Array>> keep;
+  HeldFloat32Array held[4];  // async only: in0, in1, bias, out
   const float* in0 = nullptr;  // x (forward, filter) or dy (data)
   const float* in1 = nullptr;  // w (forward, data) or dy (filter)
   const float* bias = nullptr;
   float* out = nullptr;
+
+  // On the JS thread after the work: the output into its array (may throw ERR_ARRAY_DETACHED), every
+  // hold released; returns the output array.
+  Napi::Value Finish(Napi::Env env) {
+    Napi::Value result;
+    try {
+      held[3].Publish(env);
+      result = held[3].Array();
+    } catch (...) {
+      Release();
+      throw;
+    }
+    Release();
+    return result;
+  }
+  void Release() {
+    for (HeldFloat32Array& h : held) h.Release();
+  }
 
   void Run(Op op) const {
     switch (op) {
@@ -41,7 +61,11 @@ struct Call {
   }
 };
 
-Call ReadCall(const Napi::CallbackInfo& info, Op op, bool keep_alive) {
+bool IsAbsent(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
+
+// Arguments (params, a, b, [bias,] out). The async twins take a null `out` to mean "make the result
+// array": they then resolve with it.
+Call ReadCall(const Napi::CallbackInfo& info, Op op, bool hold) {
   Napi::Env env = info.Env();
   const size_t expected = op == Op::kForward ? 5 : 4;
   if (info.Length() < expected)
@@ -55,27 +79,43 @@ Call ReadCall(const Napi::CallbackInfo& info, Op op, bool keep_alive) {
       a = Float32Arg(info[1], "x", p.XSize());
       b = Float32Arg(info[2], "w", p.WSize());
       if (!info[3].IsNull() && !info[3].IsUndefined()) bias = Float32Arg(info[3], "bias", p.k);
-      out = Float32Arg(info[4], "y", p.YSize());
+      if (!(hold && IsAbsent(info[4]))) out = Float32Arg(info[4], "y", p.YSize());
       break;
     case Op::kBackwardData:
       a = Float32Arg(info[1], "dy", p.YSize());
       b = Float32Arg(info[2], "w", p.WSize());
-      out = Float32Arg(info[3], "dx", p.XSize());
+      if (!(hold && IsAbsent(info[3]))) out = Float32Arg(info[3], "dx", p.XSize());
       break;
     case Op::kBackwardFilter:
       a = Float32Arg(info[1], "x", p.XSize());
       b = Float32Arg(info[2], "dy", p.YSize());
-      out = Float32Arg(info[3], "dw", p.WSize());
+      if (!(hold && IsAbsent(info[3]))) out = Float32Arg(info[3], "dw", p.WSize());
       break;
   }
-  call.in0 = a.Data();
-  call.in1 = b.Data();
-  call.out = out.Data();
-  if (!bias.IsEmpty()) call.bias = bias.Data();
-  if (keep_alive) {
-    for (Napi::Float32Array* arr : {&a, &b, &out, &bias})
-      if (!arr->IsEmpty()) call.keep.push_back(Napi::Persistent(*arr));
+  const char* names[3][3] = {{"x", "w", "y"}, {"dy", "w", "dx"}, {"x", "dy", "dw"}};
+  const char* const* n = names[static_cast<int>(op)];
+  if (!out.IsEmpty()) {
+    CheckNoAlias(out, n[2], a, n[0]);
+    CheckNoAlias(out, n[2], b, n[1]);
+    CheckNoAlias(out, n[2], bias, "bias");
   }
+  if (!hold) {
+    call.in0 = a.Data();
+    call.in1 = b.Data();
+    call.out = out.Data();
+    if (!bias.IsEmpty()) call.bias = bias.Data();
+    return call;
+  }
+  call.held[0] = HeldFloat32Array(a, n[0], false);
+  call.held[1] = HeldFloat32Array(b, n[1], false);
+  if (!bias.IsEmpty()) call.held[2] = HeldFloat32Array(bias, "bias", false);
+  const int64_t out_size = op == Op::kForward ? p.YSize() : op == Op::kBackwardData ? p.XSize() : p.WSize();
+  call.held[3] = out.IsEmpty() ? HeldFloat32Array::Fresh(env, static_cast<size_t>(out_size), n[2])
+                               : HeldFloat32Array(out, n[2], true);
+  call.in0 = call.held[0].data();
+  call.in1 = call.held[1].data();
+  call.bias = call.held[2].empty() ? nullptr : call.held[2].data();
+  call.out = call.held[3].mutable_data();
   return call;
 }
 
@@ -94,11 +134,17 @@ class ConvWorker : public Napi::AsyncWorker {
     }
   }
   void OnOK() override {
-    call_.keep.clear();
-    deferred_.Resolve(Env().Undefined());
+    Napi::Value result;
+    try {
+      result = call_.Finish(Env());
+    } catch (const Napi::Error& e) {  // an exception leaving OnOK would be an uncaught one
+      deferred_.Reject(e.Value());
+      return;
+    }
+    deferred_.Resolve(result);  // the output array
   }
   void OnError(const Napi::Error& e) override {
-    call_.keep.clear();
+    call_.Release();
     deferred_.Reject(e.Value());
   }
 
@@ -123,6 +169,15 @@ Napi::Value RunAsync(const Napi::CallbackInfo& info, Op op) {
   Napi::Promise promise = worker->Promise();
   worker->Queue();  // the worker deletes itself after OnOK/OnError
   return promise;
+}
+
+Napi::Value ArraysOverlap(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  for (size_t i = 0; i < 2; ++i)
+    if (info.Length() <= i || !info[i].IsTypedArray() ||
+        info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+      throw Napi::TypeError::New(env, "float32ArraysOverlap: both arguments must be Float32Arrays");
+  return Napi::Boolean::New(env, Float32ArraysOverlap(info[0].As<Napi::Float32Array>(), info[1].As<Napi::Float32Array>()));
 }
 
 Napi::Value GetThreads(const Napi::CallbackInfo& info) {
@@ -176,6 +231,7 @@ void RegisterBindings(Napi::Env env, Napi::Object exports) {
   fn("conv2dBackwardDataAsync", [](const Napi::CallbackInfo& i) { return RunAsync(i, Op::kBackwardData); });
   fn("conv2dBackwardFilter", [](const Napi::CallbackInfo& i) { return RunSync(i, Op::kBackwardFilter); });
   fn("conv2dBackwardFilterAsync", [](const Napi::CallbackInfo& i) { return RunAsync(i, Op::kBackwardFilter); });
+  fn("float32ArraysOverlap", ArraysOverlap);
   fn("getThreads", GetThreads);
   fn("setThreads", SetThreads);
   fn("getIsa", GetIsa);

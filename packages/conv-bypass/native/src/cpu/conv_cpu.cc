@@ -174,6 +174,7 @@ bool BackwardDataAsForward(const ConvParams& p, const float* dy, const float* w,
   t.k = p.c;
   t.p = p.h;
   t.q = p.w;
+  // Fit in int32: 0 <= reach - pad <= reach < the padded extent, which p.Check() bounds by 2^31-1.
   t.pad_top = static_cast<int32_t>(reach_h - p.pad_top);
   t.pad_left = static_cast<int32_t>(reach_w - p.pad_left);
   if (!t.Check().empty()) return false;

@@ -44,9 +44,10 @@ ROCM_PATCH_MULTIVERSION void ForwardPlane(const ConvParams& p, const TapColumns*
   for (int64_t op = 0; op < p.p; ++op) {
     float* __restrict row = out + op * p.q;
     const int64_t ih0 = op * p.stride_h - p.pad_top;
-    if (fused && tlo < thi && ih0 >= 0 && ih0 + 2 * p.dilation_h < p.h) {
+    // 64-bit products: 2 · dilation overflows int32 from dilation 2^30 on.
+    if (fused && tlo < thi && ih0 >= 0 && ih0 + 2 * int64_t{p.dilation_h} < p.h) {
       const float* a[9];
-      for (int r = 0; r < 3; ++r)
+      for (int64_t r = 0; r < 3; ++r)
         for (int s = 0; s < 3; ++s) a[r * 3 + s] = plane + (ih0 + r * p.dilation_h) * p.w + cols[s].iw0;
       const float w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3], w4 = wk[4], w5 = wk[5], w6 = wk[6], w7 = wk[7],
                   w8 = wk[8];

@@ -38,6 +38,8 @@ void RunGemm(const GemmBatch& g) {
   const int64_t mc = kMcPanels * mr;
   const int64_t nc = kNc;
   ThreadPool& pool = ThreadPool::Get();
+  // The per-worker buffers below are sized by this count and the ParallelFor is held to it: the pool
+  // may be resized from JavaScript between here and there.
   const int threads = pool.Threads();
 
   const int64_t tiles_m = CeilDiv(g.m, mc), tiles_n = CeilDiv(g.n, nc);
@@ -114,7 +116,7 @@ void RunGemm(const GemmBatch& g) {
         }
       }
     }
-  });
+  }, threads);
 
   if (splits > 1) {
     // Sum the partial products of each tile, row by row in parallel.

@@ -24,6 +24,7 @@ struct ThreadPool::State {
   bool stop = false;
   const std::function<void(int64_t, int)>* job = nullptr;
   int64_t count = 0;
+  int max_workers = 0;  // workers with an index at or past this sit the job out
   std::atomic<int64_t> next{0};
   int active = 0;
   std::exception_ptr error;
@@ -40,24 +41,34 @@ struct ThreadPool::State {
     }
   }
 
-  void WorkerLoop(int worker) {
-    uint64_t seen = 0;
+  // `seen` starts at the generation current when the worker is created: a worker added by a resize
+  // must not take the last finished job for a new one (it would run items of, and count itself off,
+  // a job it was never counted in, letting ParallelFor return while others still run its items).
+  void WorkerLoop(int worker, uint64_t seen) {
     for (;;) {
+      bool take_part;
       {
         std::unique_lock<std::mutex> lock(mu);
         work_cv.wait(lock, [&] { return stop || generation != seen; });
         if (stop) return;
         seen = generation;
+        take_part = worker < max_workers;
       }
-      RunItems(worker);
+      if (take_part) RunItems(worker);
       std::lock_guard<std::mutex> lock(mu);
       if (--active == 0) done_cv.notify_one();
     }
   }
 
+  // Called with run_mu held (no job in flight).
   void Start(int threads) {
-    stop = false;
-    for (int t = 1; t < threads; ++t) workers.emplace_back([this, t] { WorkerLoop(t); });
+    uint64_t current;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stop = false;
+      current = generation;
+    }
+    for (int t = 1; t < threads; ++t) workers.emplace_back([this, t, current] { WorkerLoop(t, current); });
   }
 
   void Stop() {
@@ -105,11 +116,11 @@ void ThreadPool::SetThreads(int n) {
   state_->Start(n);
 }
 
-void ThreadPool::ParallelFor(int64_t count, const std::function<void(int64_t, int)>& fn) {
+void ThreadPool::ParallelFor(int64_t count, const std::function<void(int64_t, int)>& fn, int max_workers) {
   if (count <= 0) return;
   State& s = *state_;
   std::lock_guard<std::mutex> run(s.run_mu);
-  if (count == 1 || s.workers.empty()) {
+  if (count == 1 || s.workers.empty() || max_workers <= 1) {
     for (int64_t i = 0; i < count; ++i) fn(i, 0);
     return;
   }
@@ -117,6 +128,7 @@ void ThreadPool::ParallelFor(int64_t count, const std::function<void(int64_t, in
     std::lock_guard<std::mutex> lock(s.mu);
     s.job = &fn;
     s.count = count;
+    s.max_workers = max_workers;
     s.next.store(0);
     s.active = static_cast<int>(s.workers.size());
     s.error = nullptr;

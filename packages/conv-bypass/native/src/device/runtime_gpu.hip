@@ -5,6 +5,7 @@
 #include <string>
 
 #include "device/runtime.h"
+#include "gpu/device_count_error.h"
 #include "gpu/vendor.h"
 
 namespace rocm_patch {
@@ -31,7 +32,11 @@ class GpuRuntime final : public Runtime {
   Status init() {
     int count = 0;
     hipError_t err = hipGetDeviceCount(&count);
-    if (err != hipSuccess) return error(err, "no usable GPU");
+    if (err != hipSuccess) {
+      Status s = error(err, "no usable GPU");
+      s.message = "no usable GPU: " + gpu::describeDeviceCountError(err);  // no driver vs. an old one
+      return s;
+    }
     if (count == 0) return usageStatus("no GPU device found");
     int dev = 0;
     err = hipGetDevice(&dev);

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/held_array.h"
 #include "common/napi_conv.h"
 #include "gpu/gpu_api.h"
 
@@ -74,6 +75,8 @@ struct Operand {
   DeviceBuffer* dev = nullptr;  // a DeviceTensor's buffer
   float* host = nullptr;        // or host memory, staged through tmp
   float* tmp = nullptr;
+  HeldFloat32Array held;        // async: the host memory, held (common/held_array.h); host points into it
+  Napi::Float32Array array;     // the host array while the call is read (for the alias check)
   bool present() const { return dev != nullptr || host != nullptr; }
   float* device() const { return dev != nullptr ? dev->ptr : tmp; }
 };
@@ -88,7 +91,7 @@ struct Call {
   bool relu = false;
   ForwardAlgo algo = ForwardAlgo::kImplicitGemm;
   size_t extraBytes = 0;
-  std::vector<Napi::Reference<Napi::Value>> keep;  // async: keeps arrays and handles alive
+  std::vector<Napi::Reference<Napi::Value>> keep;  // async: keeps the DeviceTensors' handles alive
 
   Operand* operands[4] = {&in0, &in1, &bias, &out};
 
@@ -136,11 +139,17 @@ void ReadOperand(Call& c, const Napi::Value& v, Operand& o, const char* name, in
     if (o.dev->count != o.count)
       throw Napi::RangeError::New(v.Env(), std::string(name) + " must have " + std::to_string(count) +
                                                " elements, got a DeviceTensor of " + std::to_string(o.dev->count));
+    if (keep) c.keep.push_back(Napi::Persistent(v));
   } else {
     Napi::Float32Array a = Float32Arg(v, name, count);
-    o.host = a.Data();
+    o.array = a;
+    if (keep) {  // the worker thread reads and writes held memory, never the array's own
+      o.held = HeldFloat32Array(a, name, output);
+      o.host = o.held.mutable_data();
+    } else {
+      o.host = a.Data();
+    }
   }
-  if (keep) c.keep.push_back(Napi::Persistent(v));
 }
 
 const char* OpName(OpKind op) {
@@ -184,6 +193,11 @@ std::unique_ptr<Call> ReadCall(const Napi::CallbackInfo& info, OpKind op, bool k
   }
   if (c->out.dev != nullptr && (c->out.dev == c->in0.dev || c->out.dev == c->in1.dev))
     throw Napi::RangeError::New(env, std::string(OpName(op)) + ": the output must not alias an input");
+  if (!c->out.array.IsEmpty()) {
+    for (Operand* in : {&c->in0, &c->in1, &c->bias})
+      if (!in->array.IsEmpty()) CheckNoAlias(c->out.array, c->out.name, in->array, in->name);
+  }
+  for (Operand* o : c->operands) o->array = Napi::Float32Array();  // a handle of this call's scope only
   return c;
 }
 
@@ -208,10 +222,19 @@ class GpuWorker : public Napi::AsyncWorker {
   }
   void OnOK() override {
     Done();
+    try {
+      call_->out.held.Publish(Env());  // a host output goes into its array here, on the JS thread
+    } catch (const Napi::Error& e) {   // an exception leaving OnOK would be an uncaught one
+      Release();
+      deferred_.Reject(e.Value());
+      return;
+    }
+    Release();
     deferred_.Resolve(Napi::Number::New(Env(), static_cast<double>(call_->extraBytes)));
   }
   void OnError(const Napi::Error&) override {
     Done();
+    Release();
     deferred_.Reject(GpuError(Env(), status_).Value());
   }
 
@@ -219,6 +242,9 @@ class GpuWorker : public Napi::AsyncWorker {
   void Done() {
     for (Operand* o : call_->operands)
       if (o->dev != nullptr) --o->dev->pending;
+  }
+  void Release() {
+    for (Operand* o : call_->operands) o->held.Release();
   }
   std::unique_ptr<Call> call_;
   Napi::Promise::Deferred deferred_;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "internal.h"
+#include "gpu/device_count_error.h"
 #include "device/caching_allocator.h"
 #include "device/runtime.h"
 
@@ -41,7 +42,7 @@ device::CachingAllocator* gpuAllocator(Status* why) {
   std::string reason;
   device::Runtime* rt = device::gpuRuntime(&reason);
   if (rt == nullptr) {
-    if (why != nullptr) *why = usageError("no usable GPU: " + reason);
+    if (why != nullptr) *why = usageError(reason);  // it says "no usable GPU: …" or "no GPU device found"
     return nullptr;
   }
   return device::allocatorFor(rt);
@@ -94,7 +95,7 @@ bool isAvailable(std::string* why) {
   const hipError_t err = hipGetDeviceCount(&count);
   if (err != hipSuccess) {
     (void)hipGetLastError();
-    if (why != nullptr) *why = std::string(hipGetErrorString(err)) + " (" + hipGetErrorName(err) + ")";
+    if (why != nullptr) *why = describeDeviceCountError(err);
     return false;
   }
   if (count == 0) {

@@ -15,6 +15,8 @@
 #define hipError_t cudaError_t
 #define hipSuccess cudaSuccess
 #define hipErrorOutOfMemory cudaErrorMemoryAllocation
+#define hipErrorNoDevice cudaErrorNoDevice
+#define hipErrorInsufficientDriver cudaErrorInsufficientDriver
 #define hipStream_t cudaStream_t
 #define hipEvent_t cudaEvent_t
 #define hipDeviceProp_t cudaDeviceProp
