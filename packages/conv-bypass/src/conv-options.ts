@@ -1,6 +1,6 @@
 // The options objects of the conv functions (host and DeviceTensor paths): an object, with no key but
 // the documented ones.
-import { checkOptionKeys } from './option-keys.js';
+import { checkOptionKeys } from '@rocm-patch/env';
 
 const GEOMETRY_KEYS = ['stride', 'padding', 'dilation', 'groups', 'device', 'out'] as const;
 export const CONV2D_OPTION_KEYS: readonly string[] = [...GEOMETRY_KEYS, 'bias'];
@@ -17,6 +17,6 @@ export function checkConvOptions<T>(
   if (options === undefined && !required) return {} as T;
   if (typeof options !== 'object' || options === null)
     throw new TypeError(`${fn}: options must be an object`);
-  checkOptionKeys(options, keys, fn);
+  checkOptionKeys(fn, 'options', options, keys);
   return options;
 }

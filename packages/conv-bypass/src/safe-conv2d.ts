@@ -1,6 +1,6 @@
+import { checkOptionKeys } from '@rocm-patch/env';
 import { conv2dBackwardBias } from './conv.js';
 import { resolveParams } from './geometry.js';
-import { checkOptionKeys } from './option-keys.js';
 import { isHostTensor, toHost } from './strategy/algorithms.js';
 import { getConvRouter } from './strategy/index.js';
 import type { CallObserver, ConvRouter } from './strategy/router.js';
@@ -91,7 +91,7 @@ export class SafeConv2d {
   constructor(options: SafeConv2dOptions) {
     if (typeof options !== 'object' || options === null)
       throw new TypeError('SafeConv2d: options must be an object');
-    checkOptionKeys(options, SAFE_CONV2D_OPTION_KEYS, 'SafeConv2d');
+    checkOptionKeys('SafeConv2d', 'options', options, SAFE_CONV2D_OPTION_KEYS);
     layerCounter += 1;
     this.name = options.name ?? `conv${layerCounter}`;
     const w = shape4(options.weight, 'SafeConv2d: options.weight');
@@ -200,7 +200,7 @@ export function patchLayers(
     throw new TypeError('patchLayers: layers must be an array of layer options or SafeConv2d');
   if (typeof options !== 'object' || options === null)
     throw new TypeError('patchLayers: options must be an object');
-  checkOptionKeys(options, ['strategy', 'router'], 'patchLayers');
+  checkOptionKeys('patchLayers', 'options', options, ['strategy', 'router']);
   return layers.map((layer, index) => {
     if (typeof layer !== 'object' || layer === null)
       throw new TypeError(`patchLayers: layers[${index}] must be an object`);

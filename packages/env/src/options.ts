@@ -31,8 +31,8 @@ export function checkOptionKeys(
 /**
  * The candidate closest to `name`: the same name in another case first, then the smallest edit distance
  * (insertions, deletions, substitutions and swaps of neighbours, ignoring case) within about a third of
- * the name's length, then a candidate that contains the name or is contained in it (`timeout` →
- * `timeoutMs`). Undefined when nothing is close enough to be a likely typo.
+ * the name's length, then a candidate that contains the name or is contained in it, three letters or more
+ * (`timeout` → `timeoutMs`, `pad` → `padding`). Undefined when nothing is close enough to be a likely typo.
  */
 export function nearestName(name: string, candidates: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
@@ -46,10 +46,10 @@ export function nearestName(name: string, candidates: readonly string[]): string
     }
   }
   if (best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3))) return best;
-  if (lower.length >= 4) {
+  if (lower.length >= 3) {
     return candidates.find((c) => {
       const other = c.toLowerCase();
-      return other.length >= 4 && (other.includes(lower) || lower.includes(other));
+      return other.length >= 3 && (other.includes(lower) || lower.includes(other));
     });
   }
   return undefined;

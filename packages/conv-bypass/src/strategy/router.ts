@@ -1,7 +1,7 @@
+import { checkOptionKeys } from '@rocm-patch/env';
 import { DecisionDb, type DecisionEntry, type ProbeOutcome } from '../decision-db.js';
 import { describeValue } from '../describe-value.js';
 import { deviceSynchronizer } from '../device/conv.js';
-import { checkOptionKeys } from '../option-keys.js';
 import { probeVendorPath } from '../probe/runner.js';
 import { recordConvCall } from '../stats.js';
 import { injectFault } from '../vendor/faults.js';
@@ -413,7 +413,7 @@ const ROUTER_OPTION_KEYS: readonly (keyof RouterOptions)[] = [
 ];
 /** Throws naming `where` when `options` has a key RouterOptions does not. */
 export function checkRouterOptionKeys(options: object, where: string): void {
-  checkOptionKeys(options, ROUTER_OPTION_KEYS, where);
+  checkOptionKeys(where, 'options', options, ROUTER_OPTION_KEYS);
 }
 
 const CALL_OPTION_KEYS: readonly (keyof CallOptions)[] = ['strategy', 'observe'];
@@ -421,5 +421,5 @@ const CALL_OPTION_KEYS: readonly (keyof CallOptions)[] = ['strategy', 'observe']
 function checkCallOptions(options: unknown, where: string): void {
   if (typeof options !== 'object' || options === null)
     throw new TypeError(`${where}: options must be an object`);
-  checkOptionKeys(options, CALL_OPTION_KEYS, where);
+  checkOptionKeys(where, 'options', options, CALL_OPTION_KEYS);
 }

@@ -3,7 +3,7 @@
  * with ones that run through the strategy router (our kernels, or the vendor library where it probed
  * safe), so that a TF.js model trains without MIOpen.
  */
-import { checkOptionKeys } from '../option-keys.js';
+import { checkOptionKeys } from '@rocm-patch/env';
 import { getConvRouter } from '../strategy/index.js';
 import type { ConvRouter } from '../strategy/router.js';
 import { checkStrategy } from '../strategy/select.js';
@@ -89,7 +89,7 @@ function resolveBackend(tf: TfNamespace, requested: unknown): string {
 export function enableMiopenBypass(options: MiopenBypassOptions): MiopenBypassHandle {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('enableMiopenBypass: options must be an object');
-  checkOptionKeys(options, ['tf', 'strategy', 'backend', 'router'], 'enableMiopenBypass');
+  checkOptionKeys('enableMiopenBypass', 'options', options, ['tf', 'strategy', 'backend', 'router']);
   const tf = checkTf(options.tf);
   const backendName = resolveBackend(tf, options.backend);
   const strategy =
