@@ -58,9 +58,12 @@ function gib(bytes: number | null): string {
   return bytes === null ? '? GiB' : `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }
 
-/** The readable doctor report: GPUs, ROCm, NVIDIA, findings with fixes, and the plan. */
-export function formatDoctor(report: DetectionReport, plan: EnvPlan): string {
-  const out: string[] = ['rocm-patch-env doctor', ''];
+/**
+ * The readable doctor report: GPUs, ROCm, NVIDIA, findings with fixes, and the plan. `program` is the CLI
+ * that prints it (its header and the commands it suggests): rocm-patch-env, or rocm-patch.
+ */
+export function formatDoctor(report: DetectionReport, plan: EnvPlan, program = 'rocm-patch-env'): string {
+  const out: string[] = [`${program} doctor`, ''];
   out.push('GPUs');
   if (report.gpus.length === 0) out.push('  none found');
   for (const g of report.gpus) {
@@ -121,7 +124,7 @@ export function formatDoctor(report: DetectionReport, plan: EnvPlan): string {
   if (plan.entries.some((e) => e.action === 'set')) {
     out.push(
       '',
-      'Apply it: eval "$(rocm-patch-env env)", or run a program with rocm-patch-env exec -- CMD ARGS...',
+      `Apply it: eval "$(${program} env)", or run a program with ${program} exec -- CMD ARGS...`,
     );
   }
   return `${out.join('\n')}\n`;
