@@ -39,7 +39,9 @@ it('says to run `npm run build` where the package is not built', () => {
   const copy = join(scratch, 'unbuilt');
   mkdirSync(join(copy, 'bin'), { recursive: true });
   copyFileSync(join(pkgDir, 'bin', 'rocm-patch.mjs'), join(copy, 'bin', 'rocm-patch.mjs'));
-  const r = spawnSync(process.execPath, [join(copy, 'bin', 'rocm-patch.mjs'), 'doctor'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(copy, 'bin', 'rocm-patch.mjs'), 'doctor'], {
+    encoding: 'utf8',
+  });
   expect(r.stdout).toBe('');
   expect(r.stderr).toBe(
     'rocm-patch: this copy of @rocm-patch/all is not built (dist/cli.mjs is missing): run `npm run build` at the root of the rocm-patch checkout\n',

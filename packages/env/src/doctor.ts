@@ -122,10 +122,7 @@ export function formatDoctor(report: DetectionReport, plan: EnvPlan, program = '
     out.push(`           source: ${e.source}`);
   }
   if (plan.entries.some((e) => e.action === 'set')) {
-    out.push(
-      '',
-      `Apply it: eval "$(${program} env)", or run a program with ${program} exec -- CMD ARGS...`,
-    );
+    out.push('', `Apply it: eval "$(${program} env)", or run a program with ${program} exec -- CMD ARGS...`);
   }
   return `${out.join('\n')}\n`;
 }
