@@ -14,7 +14,7 @@ export interface DoctorJson {
     waveSize: number | null;
     pciDeviceId: string | null;
   }[];
-  rocm: { path: string; version: string | null; supportedArchs: string[] | null } | null;
+  rocm: { path: string; version: string | null; supportedArchs: string[] | null; foundBy: string } | null;
   nvidia: { driverVersion: string | null } | null;
   env: Record<string, string>;
   findings: Finding[];
@@ -45,7 +45,12 @@ export function doctorJson(report: DetectionReport, plan: EnvPlan): DoctorJson {
       pciDeviceId: g.pciDeviceId,
     })),
     rocm: report.rocm
-      ? { path: report.rocm.path, version: report.rocm.version, supportedArchs: report.rocm.supportedArchs }
+      ? {
+          path: report.rocm.path,
+          version: report.rocm.version,
+          supportedArchs: report.rocm.supportedArchs,
+          foundBy: report.rocm.foundBy,
+        }
       : null,
     nvidia: report.nvidia ? { driverVersion: report.nvidia.driverVersion } : null,
     env: report.env,
@@ -88,8 +93,10 @@ export function formatDoctor(report: DetectionReport, plan: EnvPlan, program = '
   if (report.rocm) {
     const archs = report.rocm.supportedArchs;
     out.push(
-      `  ROCm: ${report.rocm.path} (${report.rocm.version ?? 'version unknown'}); rocBLAS kernels for: ${
-        archs === null ? 'unknown (no lib/rocblas/library)' : archs.length > 0 ? archs.join(' ') : 'none'
+      `  ROCm: ${report.rocm.path} (${report.rocm.version ?? 'version unknown'}${
+        report.rocm.foundBy === report.rocm.path ? '' : `, found through ${report.rocm.foundBy}`
+      }); rocBLAS kernels for: ${
+        archs === null ? 'unknown (no rocBLAS kernel directory)' : archs.length > 0 ? archs.join(' ') : 'none'
       }`,
     );
   } else out.push('  ROCm: not found');

@@ -52,6 +52,7 @@ describe('main (in process)', () => {
       path: '/opt/rocm',
       version: '5.2.0',
       supportedArchs: ['gfx1030', 'gfx900', 'gfx906'],
+      foundBy: '/opt/rocm',
     });
     expect(json.nvidia).toBeNull();
     expect(
@@ -99,6 +100,18 @@ describe('main (in process)', () => {
       expect(await main([flag], io)).toBe(0);
       expect(out.stdout).toBe(`rocm-patch-env ${version}\n`);
     }
+  });
+
+  it("doctor names a distribution's ROCm and what found it", async () => {
+    const root = makeTree({
+      '/usr/bin/hipcc': '#!/usr/bin/perl\n',
+      '/usr/lib/x86_64-linux-gnu/libamdhip64.so.5.2.21153': 'ELF',
+    });
+    const { out, io } = capture();
+    expect(await main(['doctor', '--root', root, '--no-commands'], io)).toBe(0);
+    expect(out.stdout).toContain(
+      '  ROCm: /usr (5.2, found through /usr/bin/hipcc); rocBLAS kernels for: unknown (no rocBLAS kernel directory)\n',
+    );
   });
 
   it('doctor on a machine without GPUs exits 0', async () => {
