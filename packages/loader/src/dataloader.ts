@@ -123,7 +123,11 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
   #closed = false;
 
   constructor(options: DataLoaderOptions<T, B>) {
-    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(
+        `new DataLoader(options): options must be an object with at least { dataset }, got ${String(options)}`,
+      );
+    }
     const defaults = loaderDefaults();
     this.#options = options;
     this.numWorkers = checkCount(options.numWorkers ?? defaults.numWorkers, 'options.numWorkers', 0);
