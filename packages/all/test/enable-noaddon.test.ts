@@ -3,7 +3,7 @@
 // instead of reporting "cpu" and leaving the first convolution to throw. Run for real, in a child process,
 // on an install tree whose @rocm-patch/conv-bypass has its dist/ but no build/.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -20,10 +20,14 @@ for (const name of ['all', 'conv-bypass', 'tfjs-backend']) {
   cpSync(join(from, 'package.json'), join(scope, name, 'package.json'));
   cpSync(join(from, 'dist'), join(scope, name, 'dist'), { recursive: true });
 }
-// Linked: the packages without native code, and TF.js.
+// Linked: the packages without native code, and every third-party package the copies import (TF.js,
+// cli-progress, …), as an install would have them beside.
 for (const name of ['env', 'mp', 'loader'])
   symlinkSync(join(repo, 'packages', name), join(scope, name), 'dir');
-symlinkSync(join(repo, 'node_modules', '@tensorflow'), join(app, 'node_modules', '@tensorflow'), 'dir');
+for (const name of readdirSync(join(repo, 'node_modules'))) {
+  if (name.startsWith('.') || name === '@rocm-patch') continue;
+  symlinkSync(join(repo, 'node_modules', name), join(app, 'node_modules', name));
+}
 
 writeFileSync(
   join(app, 'main.mjs'),
