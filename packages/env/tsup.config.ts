@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
-import { libraryPreset } from '../../scripts/tsup-preset.js';
+import { libraryPreset, withCli } from '../../scripts/tsup-preset.js';
 
-export default defineConfig(libraryPreset({ index: 'src/index.ts', cli: 'src/cli.ts' }));
+export default defineConfig(withCli(libraryPreset({ index: 'src/index.ts' }), { cli: 'src/cli.ts' }));

@@ -1,9 +1,9 @@
 /**
  * The training chart: two panels (loss, accuracy) with a line per series (training, held-out) per
- * epoch, axes with ticks and labels, and a legend; written as a PNG with pngjs.
+ * epoch, axes with ticks and labels, and a legend. Written as SVG (real text, crisp at any size) and
+ * rasterised to PNG by sharp (librsvg), for viewers that show no SVG.
  */
-import { PNG } from 'pngjs';
-import { drawText, GLYPH_HEIGHT, textWidth } from './font.js';
+import sharp from 'sharp';
 
 export interface ChartPoint {
   epoch: number;
@@ -13,52 +13,14 @@ export interface ChartPoint {
   testAccuracy: number;
 }
 
-type Rgb = readonly [number, number, number];
-
-const WIDTH = 1000;
-const HEIGHT = 480;
-const TEXT = 2;
-const COLORS = {
-  train: [31, 119, 180],
-  test: [230, 97, 0],
-  axis: [40, 40, 40],
-  grid: [225, 225, 225],
+export const CHART_WIDTH = 1000;
+export const CHART_HEIGHT = 480;
+export const COLORS = {
+  train: '#1f77b4',
+  test: '#e66100',
+  axis: '#282828',
+  grid: '#e1e1e1',
 } as const;
-
-class Canvas {
-  readonly png: PNG;
-  constructor(width: number, height: number) {
-    this.png = new PNG({ width, height });
-    this.png.data.fill(255);
-  }
-  set(x: number, y: number, [r, g, b]: Rgb): void {
-    const { width, height, data } = this.png;
-    const xi = Math.round(x);
-    const yi = Math.round(y);
-    if (xi < 0 || yi < 0 || xi >= width || yi >= height) return;
-    const i = (yi * width + xi) * 4;
-    data[i] = r;
-    data[i + 1] = g;
-    data[i + 2] = b;
-    data[i + 3] = 255;
-  }
-  rect(x: number, y: number, w: number, h: number, color: Rgb): void {
-    for (let yy = 0; yy < h; yy++) for (let xx = 0; xx < w; xx++) this.set(x + xx, y + yy, color);
-  }
-  /** A line `thickness` pixels wide (a square brush stamped along it). */
-  line(x0: number, y0: number, x1: number, y1: number, color: Rgb, thickness = 1): void {
-    const steps = Math.max(1, Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0))));
-    const half = Math.floor(thickness / 2);
-    for (let s = 0; s <= steps; s++) {
-      const x = x0 + ((x1 - x0) * s) / steps;
-      const y = y0 + ((y1 - y0) * s) / steps;
-      this.rect(Math.round(x) - half, Math.round(y) - half, thickness, thickness, color);
-    }
-  }
-  text(text: string, x: number, y: number, color: Rgb, scale = TEXT): void {
-    drawText(text, x, y, scale, (px, py) => this.set(px, py, color));
-  }
-}
 
 /** "Nice" tick values covering [min, max]: steps of 1, 2 or 5 × 10^k. */
 export function niceTicks(min: number, max: number, count = 5): number[] {
@@ -83,12 +45,15 @@ function formatTick(v: number, step: number): string {
 
 interface Series {
   name: string;
-  color: Rgb;
+  color: string;
   values: number[];
 }
 
+/** Coordinates with two decimals: enough for a crisp line, short SVG. */
+const n = (v: number) => Number(v.toFixed(2));
+
+/** One panel's SVG elements, at (x, y) with size w × h. */
 function panel(
-  canvas: Canvas,
   x: number,
   y: number,
   w: number,
@@ -97,11 +62,11 @@ function panel(
   epochs: number[],
   series: Series[],
   fixed?: [number, number],
-) {
+): string[] {
   const left = x + 70;
-  const top = y + 40;
+  const top = y + 50;
   const plotW = w - 110;
-  const plotH = h - 130;
+  const plotH = h - 140;
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
   const ticks = fixed
     ? niceTicks(fixed[0], fixed[1])
@@ -111,78 +76,101 @@ function panel(
   const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 1;
   const e0 = epochs[0] ?? 1;
   const e1 = epochs[epochs.length - 1] ?? e0;
-  const px = (epoch: number) => left + (e1 === e0 ? plotW / 2 : ((epoch - e0) / (e1 - e0)) * plotW);
-  const py = (v: number) => top + plotH - ((v - yMin) / (yMax - yMin)) * plotH;
+  const px = (epoch: number) => n(left + (e1 === e0 ? plotW / 2 : ((epoch - e0) / (e1 - e0)) * plotW));
+  const py = (v: number) => n(top + plotH - ((v - yMin) / (yMax - yMin)) * plotH);
+  const bottom = top + plotH;
 
-  canvas.text(title, left + (plotW - textWidth(title, TEXT + 1)) / 2, y + 8, COLORS.axis, TEXT + 1);
+  const out: string[] = [
+    `<g class="panel">`,
+    `<text x="${n(left + plotW / 2)}" y="${y + 30}" text-anchor="middle" font-size="22" font-weight="bold">${title}</text>`,
+  ];
   for (const t of ticks) {
     const ty = py(t);
-    canvas.line(left, ty, left + plotW, ty, COLORS.grid);
-    canvas.line(left - 5, ty, left, ty, COLORS.axis);
-    const label = formatTick(t, step);
-    canvas.text(label, left - 10 - textWidth(label, TEXT), ty - (GLYPH_HEIGHT * TEXT) / 2, COLORS.axis);
+    out.push(
+      `<line x1="${left}" y1="${ty}" x2="${left + plotW}" y2="${ty}" stroke="${COLORS.grid}"/>`,
+      `<line x1="${left - 5}" y1="${ty}" x2="${left}" y2="${ty}" stroke="${COLORS.axis}"/>`,
+      `<text x="${left - 10}" y="${ty}" text-anchor="end" dominant-baseline="central">${formatTick(t, step)}</text>`,
+    );
   }
   const epochStep = Math.max(1, Math.ceil(epochs.length / 10));
   for (const [i, epoch] of epochs.entries()) {
     if (i % epochStep !== 0 && i !== epochs.length - 1) continue;
     const ex = px(epoch);
-    canvas.line(ex, top + plotH, ex, top + plotH + 5, COLORS.axis);
-    const label = String(epoch);
-    canvas.text(label, ex - textWidth(label, TEXT) / 2, top + plotH + 10, COLORS.axis);
+    out.push(
+      `<line x1="${ex}" y1="${bottom}" x2="${ex}" y2="${bottom + 5}" stroke="${COLORS.axis}"/>`,
+      `<text x="${ex}" y="${bottom + 22}" text-anchor="middle">${epoch}</text>`,
+    );
   }
-  canvas.line(left, top, left, top + plotH, COLORS.axis, 2);
-  canvas.line(left, top + plotH, left + plotW, top + plotH, COLORS.axis, 2);
-  canvas.text('epoch', left + (plotW - textWidth('epoch', TEXT)) / 2, top + plotH + 30, COLORS.axis);
+  out.push(
+    `<polyline points="${left},${top} ${left},${bottom} ${left + plotW},${bottom}" fill="none" stroke="${COLORS.axis}" stroke-width="2"/>`,
+    `<text x="${n(left + plotW / 2)}" y="${bottom + 46}" text-anchor="middle">epoch</text>`,
+  );
 
   for (const s of series) {
-    for (let i = 0; i < s.values.length; i++) {
-      const v = s.values[i]!;
-      if (!Number.isFinite(v)) continue;
-      const cx = px(epochs[i]!);
-      const cy = py(v);
-      const prev = s.values[i - 1];
-      if (i > 0 && prev !== undefined && Number.isFinite(prev))
-        canvas.line(px(epochs[i - 1]!), py(prev), cx, cy, s.color, 3);
-      canvas.rect(cx - 4, cy - 4, 9, 9, s.color);
-    }
+    const points = s.values
+      .map((v, i) => (Number.isFinite(v) ? `${px(epochs[i]!)},${py(v)}` : null))
+      .filter((p): p is string => p !== null);
+    out.push(
+      `<g class="series" data-name="${s.name}" stroke="${s.color}" fill="${s.color}">`,
+      `<polyline points="${points.join(' ')}" fill="none" stroke-width="3" stroke-linejoin="round"/>`,
+      ...points.map((p) => {
+        const [cx, cy] = p.split(',');
+        return `<circle cx="${cx}" cy="${cy}" r="4.5"/>`;
+      }),
+      `</g>`,
+    );
   }
-  // Legend, bottom right inside the plot frame's lower band.
-  const ly = top + plotH + 60;
+  // Legend, right-aligned below the axis label.
+  const ly = bottom + 76;
   let lx = left + plotW;
+  const legend: string[] = [];
   for (const s of [...series].reverse()) {
-    const wText = textWidth(s.name, TEXT);
-    lx -= wText + 40;
-    canvas.line(lx, ly + 6, lx + 26, ly + 6, s.color, 3);
-    canvas.text(s.name, lx + 32, ly, COLORS.axis);
+    const textWidth = s.name.length * 8.5; // 16px sans-serif, about 0.53 em per character
+    lx -= textWidth + 40;
+    legend.push(
+      `<line x1="${n(lx)}" y1="${ly}" x2="${n(lx + 26)}" y2="${ly}" stroke="${s.color}" stroke-width="3"/>`,
+      `<text x="${n(lx + 32)}" y="${ly}" dominant-baseline="central">${s.name}</text>`,
+    );
     lx -= 20;
   }
+  out.push(...legend, `</g>`);
+  return out;
 }
 
-/** The chart as PNG bytes. */
-export function renderTrainingChart(history: readonly ChartPoint[]): Buffer {
+/** The chart as an SVG document. */
+export function trainingChartSvg(history: readonly ChartPoint[]): string {
   if (!Array.isArray(history) || history.length === 0) {
     throw new RangeError('history must hold at least one epoch');
   }
-  const canvas = new Canvas(WIDTH, HEIGHT);
   const epochs = history.map((h) => h.epoch);
   const pick = (f: (h: ChartPoint) => number) => history.map(f);
-  panel(canvas, 0, 0, WIDTH / 2, HEIGHT, 'loss', epochs, [
-    { name: 'training', color: COLORS.train, values: pick((h) => h.loss) },
-    { name: 'held-out', color: COLORS.test, values: pick((h) => h.testLoss) },
-  ]);
-  panel(
-    canvas,
-    WIDTH / 2,
-    0,
-    WIDTH / 2,
-    HEIGHT,
-    'accuracy',
-    epochs,
-    [
-      { name: 'training', color: COLORS.train, values: pick((h) => h.accuracy) },
-      { name: 'held-out', color: COLORS.test, values: pick((h) => h.testAccuracy) },
-    ],
-    [Math.max(0, Math.min(...pick((h) => Math.min(h.accuracy, h.testAccuracy))) - 0.05), 1],
-  );
-  return PNG.sync.write(canvas.png);
+  const lowest = Math.min(...pick((h) => Math.min(h.accuracy, h.testAccuracy)));
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="16" fill="${COLORS.axis}">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    ...panel(0, 0, CHART_WIDTH / 2, CHART_HEIGHT, 'loss', epochs, [
+      { name: 'training', color: COLORS.train, values: pick((h) => h.loss) },
+      { name: 'held-out', color: COLORS.test, values: pick((h) => h.testLoss) },
+    ]),
+    ...panel(
+      CHART_WIDTH / 2,
+      0,
+      CHART_WIDTH / 2,
+      CHART_HEIGHT,
+      'accuracy',
+      epochs,
+      [
+        { name: 'training', color: COLORS.train, values: pick((h) => h.accuracy) },
+        { name: 'held-out', color: COLORS.test, values: pick((h) => h.testAccuracy) },
+      ],
+      [Math.max(0, (Number.isFinite(lowest) ? lowest : 0) - 0.05), 1],
+    ),
+    `</svg>`,
+    '',
+  ].join('\n');
+}
+
+/** The SVG rasterised to PNG by sharp (librsvg; the text in a font fontconfig finds, DejaVu Sans on Debian). */
+export function svgToPng(svg: string): Promise<Buffer> {
+  return sharp(Buffer.from(svg)).png().toBuffer();
 }

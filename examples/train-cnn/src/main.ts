@@ -17,7 +17,7 @@ import {
   printBackendReport,
   printBypassReport,
 } from '@rocm-patch/all';
-import { renderTrainingChart } from './chart.js';
+import { svgToPng, trainingChartSvg } from './chart.js';
 import { fileSaveHandler } from './model-io.js';
 import { MODEL_KINDS, type ModelKind, train } from './train.js';
 
@@ -150,8 +150,10 @@ async function main(): Promise<number> {
   const backendReport = getBackendReport();
 
   await result.model.save(fileSaveHandler(tf, join(out, 'model')));
+  const chartSvg = trainingChartSvg(result.history);
+  await writeFile(join(out, 'training.svg'), chartSvg);
   const chart = join(out, 'training.png');
-  await writeFile(chart, renderTrainingChart(result.history));
+  await writeFile(chart, await svgToPng(chartSvg));
   const summary = {
     classes: result.classes,
     trainSamples: result.trainSamples,
@@ -179,7 +181,7 @@ async function main(): Promise<number> {
   await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   process.stdout.write(
     `\nHeld-out accuracy ${(100 * last.testAccuracy).toFixed(1)}% after ${epochs} epoch${epochs === 1 ? '' : 's'} (training took ${result.seconds.toFixed(1)} s)\n` +
-      `Model: ${join(out, 'model', 'model.json')} (+ weights.bin)\nChart: ${chart}\nSummary: ${join(out, 'summary.json')}\n`,
+      `Model: ${join(out, 'model', 'model.json')} (+ weights.bin)\nChart: ${chart} (+ training.svg)\nSummary: ${join(out, 'summary.json')}\n`,
   );
   return 0;
 }

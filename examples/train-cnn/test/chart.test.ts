@@ -1,7 +1,6 @@
-import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { expect, it } from 'vitest';
-import { niceTicks, renderTrainingChart } from '../src/chart.js';
-import { drawText, textWidth } from '../src/font.js';
+import { CHART_HEIGHT, CHART_WIDTH, COLORS, niceTicks, svgToPng, trainingChartSvg } from '../src/chart.js';
 
 const history = [1, 2, 3, 4].map((epoch) => ({
   epoch,
@@ -11,41 +10,52 @@ const history = [1, 2, 3, 4].map((epoch) => ({
   testAccuracy: 1 - 0.35 / epoch,
 }));
 
-function count(png: PNG, rgb: [number, number, number]): number {
-  let n = 0;
-  for (let i = 0; i < png.data.length; i += 4) {
-    if (png.data[i] === rgb[0] && png.data[i + 1] === rgb[1] && png.data[i + 2] === rgb[2]) n++;
-  }
-  return n;
+const rgb = (hex: string) =>
+  [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+
+/** The PNG's pixels, and a counter of those close to a colour (antialiased edges blend; cores do not). */
+async function pixels(png: Buffer) {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const count = (color: [number, number, number], x0 = 0, x1 = info.width) => {
+    let found = 0;
+    for (let y = 0; y < info.height; y++)
+      for (let x = x0; x < x1; x++) {
+        const i = (y * info.width + x) * 3;
+        if (color.every((c, k) => Math.abs(data[i + k]! - c) <= 8)) found++;
+      }
+    return found;
+  };
+  return { info, count };
 }
 
-it('draws both series in both panels on a white background', () => {
-  const png = PNG.sync.read(renderTrainingChart(history));
-  expect([png.width, png.height]).toEqual([1000, 480]);
-  const train = count(png, [31, 119, 180]);
-  const test = count(png, [230, 97, 0]);
-  expect(train).toBeGreaterThan(500);
-  expect(test).toBeGreaterThan(500);
-  // Both panels hold ink of both colours.
-  const inHalf = (rgb: [number, number, number], right: boolean) => {
-    let n = 0;
-    for (let y = 0; y < png.height; y++)
-      for (let x = right ? 500 : 0; x < (right ? 1000 : 500); x++) {
-        const i = (y * png.width + x) * 4;
-        if (png.data[i] === rgb[0] && png.data[i + 1] === rgb[1] && png.data[i + 2] === rgb[2]) n++;
-      }
-    return n;
-  };
-  for (const right of [false, true]) {
-    expect(inHalf([31, 119, 180], right)).toBeGreaterThan(100);
-    expect(inHalf([230, 97, 0], right)).toBeGreaterThan(100);
-  }
-  expect(count(png, [255, 255, 255])).toBeGreaterThan(png.width * png.height * 0.8);
+it('writes SVG with real text: titles, tick labels, the axis label and the legend', () => {
+  const svg = trainingChartSvg(history);
+  expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="480"')).toBe(true);
+  const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  for (const label of ['loss', 'accuracy', 'epoch', 'training', 'held-out', '1', '4', '0.0', '1.0'])
+    expect(texts).toContain(label);
+  // One line per series per panel, through a point per epoch.
+  const series = [...svg.matchAll(/data-name="([^"]+)"[^>]*>\n<polyline points="([^"]+)"/g)];
+  expect(series.map((m) => m[1])).toEqual(['training', 'held-out', 'training', 'held-out']);
+  for (const m of series) expect(m[2]!.split(' ')).toHaveLength(4);
 });
 
-it('draws a single epoch and rejects an empty history', () => {
-  expect(PNG.sync.read(renderTrainingChart(history.slice(0, 1))).width).toBe(1000);
-  expect(() => renderTrainingChart([])).toThrow(RangeError);
+it('rasterises to a PNG with both series in both panels, on white', async () => {
+  const { info, count } = await pixels(await svgToPng(trainingChartSvg(history)));
+  expect([info.width, info.height]).toEqual([CHART_WIDTH, CHART_HEIGHT]);
+  for (const color of [COLORS.train, COLORS.test]) {
+    expect(count(rgb(color), 0, CHART_WIDTH / 2)).toBeGreaterThan(300);
+    expect(count(rgb(color), CHART_WIDTH / 2)).toBeGreaterThan(300);
+  }
+  // Dark text pixels exist (a font was found and drawn), and the background is white.
+  expect(count(rgb(COLORS.axis))).toBeGreaterThan(500);
+  expect(count([255, 255, 255])).toBeGreaterThan(info.width * info.height * 0.8);
+});
+
+it('draws a single epoch and rejects an empty history', async () => {
+  const { info } = await pixels(await svgToPng(trainingChartSvg(history.slice(0, 1))));
+  expect(info.width).toBe(CHART_WIDTH);
+  expect(() => trainingChartSvg([])).toThrow(RangeError);
 });
 
 it('picks ticks of 1, 2 or 5 × 10^k that cover the range', () => {
@@ -54,12 +64,4 @@ it('picks ticks of 1, 2 or 5 × 10^k that cover the range', () => {
   const t = niceTicks(0.013, 2.7);
   expect(t[0]).toBeLessThanOrEqual(0.013);
   expect(t[t.length - 1]).toBeGreaterThanOrEqual(2.7);
-});
-
-it('draws text with the bitmap font and refuses characters it has no glyph for', () => {
-  const pixels: [number, number][] = [];
-  drawText('1', 0, 0, 1, (x, y) => pixels.push([x, y]));
-  expect(pixels.length).toBe(10); // the glyph of '1' has 10 inked cells
-  expect(textWidth('epoch', 2)).toBe((5 * 6 - 1) * 2);
-  expect(() => drawText('Ω', 0, 0, 1, () => {})).toThrow(/no glyph/);
 });

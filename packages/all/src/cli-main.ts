@@ -15,6 +15,8 @@ export interface CliIo {
   stdout: ProgressStream;
   stderr: ProgressStream;
   env?: NodeJS.ProcessEnv;
+  /** Finds the conv benchmark (default convBenchScript; tests stand in for an installed copy without it). */
+  benchScript?: () => string | null;
 }
 
 export const EXIT = {
@@ -25,19 +27,30 @@ export const EXIT = {
   USAGE: 2,
 } as const;
 
-export const USAGE = `Usage: rocm-patch <command> [options]
+/**
+ * The usage text. `bench` is listed only where the conv benchmark is there to run: it ships with the source
+ * checkout, not with an installed @rocm-patch/conv-bypass (its peers are that package's dev dependencies).
+ */
+export function usage(withBench: boolean): string {
+  return `Usage: rocm-patch <command> [options]
 
 Commands:
   doctor [--json]          GPUs, ROCm, findings with fixes, the environment plan, a conv self-test and
                            a self-test of the 'rocm' TF.js backend
   env [--shell SHELL]      the environment plan to eval or save (sh, fish, powershell, dotenv, json)
   exec -- CMD [ARGS...]    run CMD with the planned environment (exit code, stdio and signals passed on)
-  bench [--device cpu|gpu] the conv benchmark suite of @rocm-patch/conv-bypass
-
-Run \`rocm-patch <command> --help\` for a command's options.
+${withBench ? '  bench [--device cpu|gpu] the conv benchmark suite of @rocm-patch/conv-bypass (source checkout)\n' : ''}
+Run \`rocm-patch <command> --help\` for a command's options; \`rocm-patch --version\` for the version.
 Exit codes: 0 success; 1 a check failed (doctor) or an internal error; 2 bad usage;
-exec and bench exit with their command's code (exec: 127 when CMD does not exist).
+exec${withBench ? ' and bench exit' : ' exits'} with ${withBench ? 'their' : 'its'} command's code (exec: 127 when CMD does not exist).
 `;
+}
+
+/** This package's version, from its package.json (one directory above src/ and dist/). */
+export function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../package.json') as { version: string }).version;
+}
 
 const HELP: Record<string, string> = {
   doctor: `Usage: rocm-patch doctor [--json] [--root DIR] [--no-commands] [--no-self-test]
@@ -66,7 +79,8 @@ Prints the environment plan for this machine, to eval (sh: eval "$(rocm-patch en
 `,
   exec: `Usage: rocm-patch exec [--root DIR] [--force] -- CMD [ARGS...]
 
-Runs CMD with the planned environment (e.g. rocm-patch exec -- python train.py). Stdio and signals
+Runs CMD with the planned environment (e.g. rocm-patch exec -- python train.py; the command goes after
+--, so that its own options are not taken for rocm-patch's). Stdio and signals
 are passed on; the exit code is CMD's (128 + signal number when a signal ended it, 127 when CMD does
 not exist, 126 when it cannot be executed).
 `,
@@ -100,18 +114,24 @@ function splitAtDashes(argv: readonly string[]): [string[], string[]] {
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  const usageText = usage((io.benchScript ?? convBenchScript)() !== null);
   try {
     if (command === undefined || command === '') {
-      io.stderr.write(USAGE);
+      io.stderr.write(usageText);
       return EXIT.USAGE;
     }
     if (command === '-h' || command === '--help' || command === 'help') {
-      io.stdout.write(USAGE);
+      io.stdout.write(usageText);
+      return EXIT.OK;
+    }
+    if (command === '-v' || command === '--version') {
+      io.stdout.write(`rocm-patch ${packageVersion()}\n`);
       return EXIT.OK;
     }
     const help = HELP[command];
     if (help === undefined) throw new UsageError(`unknown command ${command}`);
     const [before, after] = splitAtDashes(rest);
+    if (command === 'exec') checkExecForm(before, after);
     if (before.includes('-h') || before.includes('--help')) {
       io.stdout.write(help);
       return EXIT.OK;
@@ -129,7 +149,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (error) {
     if (error instanceof UsageError) {
       const help = command ? HELP[command] : undefined;
-      io.stderr.write(`rocm-patch: ${error.message}\n\n${help ?? USAGE}`);
+      io.stderr.write(`rocm-patch: ${error.message}\n\n${help ?? usageText}`);
       return EXIT.USAGE;
     }
     if (error instanceof RangeError || error instanceof TypeError) {
@@ -186,7 +206,7 @@ async function doctor(before: string[], after: string[], io: CliIo): Promise<num
       `${JSON.stringify({ ...doctorJson(report, plan), selfTest, backendSelfTest }, null, 2)}\n`,
     );
   } else {
-    io.stdout.write(formatDoctor(report, plan));
+    io.stdout.write(formatDoctor(report, plan, 'rocm-patch'));
     io.stdout.write(`\n${formatSelfTest(selfTest)}`);
     io.stdout.write(`\n${formatBackendSelfTest(backendSelfTest)}`);
   }
@@ -299,6 +319,23 @@ function env(before: string[], after: string[], io: CliIo): number {
   });
 }
 
+/** Options of exec that take a value: the word after them is theirs, not the start of a command. */
+const EXEC_VALUE_OPTIONS = ['--root'];
+
+/**
+ * `rocm-patch exec node -v`: the command's own options (-v, --help) would be taken for ours, so the
+ * command goes after `--`; say so with the corrected command line.
+ */
+function checkExecForm(before: string[], after: string[]): void {
+  const at = before.findIndex(
+    (arg, i) => !arg.startsWith('-') && !EXEC_VALUE_OPTIONS.includes(before[i - 1] ?? ''),
+  );
+  if (at >= 0) {
+    const fixed = ['rocm-patch', 'exec', ...before.slice(0, at), '--', ...before.slice(at), ...after];
+    throw new UsageError(`exec: put the command after --: ${fixed.join(' ')}`);
+  }
+}
+
 async function exec(before: string[], after: string[], io: CliIo): Promise<number> {
   const { values } = parse('exec', before, {
     root: { type: 'string' },
@@ -313,6 +350,7 @@ async function exec(before: string[], after: string[], io: CliIo): Promise<numbe
     command: cmd,
     args,
     stderr: io.stderr,
+    program: 'rocm-patch',
   });
 }
 
@@ -338,7 +376,7 @@ async function bench(before: string[], after: string[], io: CliIo): Promise<numb
   if (device !== 'cpu' && device !== 'gpu') {
     throw new UsageError(`bench: --device must be cpu or gpu, got ${device}`);
   }
-  const script = convBenchScript();
+  const script = (io.benchScript ?? convBenchScript)();
   if (!script) {
     io.stderr.write(
       'rocm-patch: the conv benchmark is not in this install of @rocm-patch/conv-bypass (it ships with the source checkout: npm run bench -w @rocm-patch/conv-bypass)\n',

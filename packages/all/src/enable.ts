@@ -1,7 +1,10 @@
 import {
+  APPROVE_COMMAND,
   configureConvBypass,
   type FallbackStrategy,
   getConvRouter,
+  loadAddon,
+  REBUILD_COMMAND,
   type RouterOptions,
 } from '@rocm-patch/conv-bypass';
 import { enableMiopenBypass, type MiopenBypassHandle } from '@rocm-patch/conv-bypass/tfjs';
@@ -294,6 +297,9 @@ export async function enableAllPatches(
   const router = getConvRouter();
   let convDevice: string;
   try {
+    // The router's GPU check counts an addon that does not load as "no GPU" (and would report "cpu"):
+    // load it first, so a missing build is reported here and not found at the first convolution.
+    loadAddon();
     const gpu = router.capabilities.gpu;
     convDevice = gpu
       ? `gpu: ${gpu.name} (${gpu.arch}, ${gpu.backend})`
@@ -302,7 +308,9 @@ export async function enableAllPatches(
     // The native addon does not load: say so here; a conv call would throw the loader's full message.
     const first = ((error as Error).message ?? String(error)).split('\n')[0];
     convDevice = `none: ${first}`;
-    addWarning(`the conv addon does not load: ${first} (fix: npm rebuild @rocm-patch/conv-bypass)`);
+    addWarning(
+      `the conv addon does not load: ${first} (fix: ${APPROVE_COMMAND}, then ${REBUILD_COMMAND}; see the error of any conv call for the paths tried)`,
+    );
   }
   return {
     steps: { environment, multiprocessing, dataLoader, backend: selected.step, convBypass },

@@ -1,8 +1,13 @@
 /**
- * Progress for long steps: a redrawn bar on a terminal, plain lines otherwise (CI logs, pipes), so a
- * log file never fills with carriage returns.
+ * Progress for long steps: a redrawn bar on a terminal (cli-progress), plain lines otherwise (CI logs,
+ * pipes), so a log file never fills with carriage returns.
+ *
+ * The plain lines are ours: cli-progress's non-terminal mode prints a line every `notTTYSchedule` ms,
+ * so a log would depend on how fast the machine ran; here a line marks each `lineEvery` of the work,
+ * the same lines on every run.
  */
 import { checkOptionKeys, formatValue } from '@rocm-patch/env';
+import { SingleBar } from 'cli-progress';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -24,16 +29,27 @@ export interface ProgressOptions {
 }
 
 const BAR_WIDTH = 24;
-const REDRAW_MS = 80;
+const REDRAWS_PER_SECOND = 12.5;
+
+/**
+ * cli-progress's bar redraws itself from a timer until stop(). Unreferenced here, so a bar whose work
+ * threw before finish() does not keep the process alive.
+ */
+class TerminalBar extends SingleBar {
+  override render(): void {
+    super.render();
+    (this as unknown as { timer: NodeJS.Timeout | null }).timer?.unref();
+  }
+}
 
 export class Progress {
   readonly total: number;
   readonly label: string;
   readonly tty: boolean;
   #stream: ProgressStream;
+  #bar: TerminalBar | null = null;
   #done = 0;
   #info = '';
-  #lastDraw = 0;
   #nextLine: number;
   #lineStep: number;
   #finished = false;
@@ -75,11 +91,10 @@ export class Progress {
     this.#done = Math.min(this.total, Math.max(0, done));
     if (info !== undefined) this.#info = info;
     if (this.tty) {
-      const now = Date.now();
-      if (now - this.#lastDraw >= REDRAW_MS || this.#done === this.total) {
-        this.#lastDraw = now;
-        this.#draw();
-      }
+      const bar = this.#terminalBar();
+      bar.update(this.#done, this.#payload());
+      // The last unit is drawn at once, not at the next timer tick.
+      if (this.#done === this.total) bar.render();
     } else if (this.#done >= this.#nextLine && this.#done < this.total) {
       while (this.#nextLine <= this.#done) this.#nextLine += this.#lineStep;
       this.#stream.write(`${this.#line()}\n`);
@@ -92,28 +107,47 @@ export class Progress {
     if (info !== undefined) this.#info = info;
     this.#done = this.total;
     if (this.tty) {
-      this.#draw();
-      this.#stream.write('\n');
+      const bar = this.#terminalBar();
+      bar.update(this.total, this.#payload());
+      bar.stop(); // draws the final state and ends the line
     } else this.#stream.write(`${this.#line()}\n`);
     this.#finished = true;
   }
 
+  #payload(): { head: string; tail: string } {
+    return { head: this.label ? `${this.label} ` : '', tail: this.#info ? ` ${this.#info}` : '' };
+  }
+
   #line(): string {
-    const head = this.label ? `${this.label} ` : '';
-    const tail = this.#info ? ` ${this.#info}` : '';
+    const { head, tail } = this.#payload();
     return `${head}${this.#done}/${this.total}${tail}`;
   }
 
-  #draw(): void {
-    const fraction = this.total === 0 ? 1 : this.#done / this.total;
-    const filled = Math.round(fraction * BAR_WIDTH);
-    const bar = `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
-    const head = this.label ? `${this.label} ` : '';
-    const tail = this.#info ? ` ${this.#info}` : '';
-    let text = `${head}${bar} ${this.#done}/${this.total}${tail}`;
-    const columns = this.#stream.columns;
-    if (columns && text.length > columns - 1) text = text.slice(0, columns - 1);
-    // \x1b[2K clears the line so a shorter redraw leaves no leftovers.
-    this.#stream.write(`\r\x1b[2K${text}`);
+  /** The cli-progress bar, started on first use (so a Progress never advanced draws nothing). */
+  #terminalBar(): TerminalBar {
+    if (this.#bar) return this.#bar;
+    const stream = this.#stream;
+    this.#bar = new TerminalBar({
+      // The label and info go in as payload values, so braces in them are not read as placeholders.
+      format: '{head}{bar} {value}/{total}{tail}',
+      barsize: BAR_WIDTH,
+      barCompleteChar: '█',
+      barIncompleteChar: '░',
+      fps: REDRAWS_PER_SECOND,
+      // Trim to the terminal's width rather than switch its line wrapping off (a crash would leave it off).
+      linewrap: true,
+      hideCursor: false,
+      gracefulExit: false,
+      // A stream forced into terminal mode (tty: true) is drawn on as if it were one.
+      stream: {
+        write: (text: string) => stream.write(text),
+        isTTY: true,
+        get columns() {
+          return stream.columns;
+        },
+      } as unknown as NodeJS.WritableStream,
+    });
+    this.#bar.start(this.total, this.#done, this.#payload());
+    return this.#bar;
   }
 }

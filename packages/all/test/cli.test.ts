@@ -1,12 +1,12 @@
 // Spawns the built CLI (dist/cli.mjs; turbo builds the package before its tests), as a user runs it.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deviceAddon } from '@rocm-patch/conv-bypass/device';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convBenchScript } from '../src/cli-main.js';
+import { convBenchScript, main } from '../src/cli-main.js';
 import { gfx1010Tree, homeEnv } from './tree.js';
 
 const gpuUsable = deviceAddon().available().gpu;
@@ -39,6 +39,49 @@ describe('usage', () => {
     expect(r.stdout).toMatch(new RegExp(`Usage: rocm-patch ${command}`));
   });
 
+  it('--version (and -v) prints the version of @rocm-patch/all', () => {
+    const { version } = JSON.parse(
+      readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'),
+    );
+    for (const flag of ['--version', '-v']) {
+      const r = run([flag]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(`rocm-patch ${version}\n`);
+    }
+  });
+
+  it('lists bench only where the benchmark ships (a source checkout), and says why it is missing elsewhere', async () => {
+    const out = { stdout: '', stderr: '' };
+    const io = (benchScript: () => string | null) => ({
+      stdout: { write: (t: string) => (out.stdout += t) },
+      stderr: { write: (t: string) => (out.stderr += t) },
+      benchScript,
+    });
+    expect(
+      await main(
+        ['--help'],
+        io(() => '/checkout/bench/run.mjs'),
+      ),
+    ).toBe(0);
+    expect(out.stdout).toMatch(/^ {2}bench \[--device cpu\|gpu\]/m);
+    out.stdout = '';
+    expect(
+      await main(
+        ['--help'],
+        io(() => null),
+      ),
+    ).toBe(0);
+    expect(out.stdout).toMatch(/doctor[\s\S]*env[\s\S]*exec/);
+    expect(out.stdout).not.toMatch(/bench/);
+    expect(
+      await main(
+        ['bench'],
+        io(() => null),
+      ),
+    ).toBe(2);
+    expect(out.stderr).toMatch(/not in this install[\s\S]*source checkout/);
+  });
+
   it('rejects unknown commands and options with exit 2, naming them', () => {
     const cmd = run(['frobnicate']);
     expect(cmd.status).toBe(2);
@@ -59,6 +102,11 @@ describe('doctor', () => {
   it('reports the GPU of the tree and passes the conv self-test on this machine', () => {
     const r = run(['doctor', '--root', gfx1010Tree(), '--no-commands']);
     expect(r.status, r.stderr).toBe(0);
+    // Its own name, in the header and in the commands it suggests.
+    expect(r.stdout.split('\n')[0]).toBe('rocm-patch doctor');
+    expect(r.stdout).toMatch(
+      /Apply it: eval "\$\(rocm-patch env\)", or run a program with rocm-patch exec -- /,
+    );
     expect(r.stdout).toMatch(/gfx1010/);
     expect(r.stdout).toMatch(/HSA_OVERRIDE_GFX_VERSION/);
     expect(r.stdout).toMatch(/Conv self-test[\s\S]*cpu\s+ok[\s\S]*Conv self-test: passed/);
@@ -176,12 +224,46 @@ describe('env and exec', () => {
     expect(r.status).toBe(7);
   });
 
-  it('exec gives 127 for a command that does not exist, and 2 without a command', () => {
+  it('exec gives 127 for a command that does not exist (in its own name), and 2 without a command', () => {
     const missing = run(['exec', '--', 'rocm-patch-no-such-command']);
     expect(missing.status).toBe(127);
-    expect(missing.stderr).toMatch(/command not found/);
+    expect(missing.stderr).toBe('rocm-patch: command not found: rocm-patch-no-such-command\n');
     expect(run(['exec']).status).toBe(2);
   });
+
+  it('exec without -- says to put the command after --, with the corrected command line', () => {
+    for (const args of [
+      ['exec', 'node', '-v'],
+      ['exec', '--force', 'node', '-v'],
+      ['exec', 'node', '--help'],
+    ]) {
+      const r = run(args);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      const fixed = ['rocm-patch', 'exec', ...args.slice(1, -2), '--', ...args.slice(-2)].join(' ');
+      expect(r.stderr.split('\n')[0]).toBe(`rocm-patch: exec: put the command after --: ${fixed}`);
+    }
+    const rooted = run(['exec', '--root', '/', 'node', '-v']);
+    expect(rooted.stderr.split('\n')[0]).toBe(
+      'rocm-patch: exec: put the command after --: rocm-patch exec --root / -- node -v',
+    );
+  });
+});
+
+it('stops quietly when its reader goes away (doctor | head)', async () => {
+  const child = spawn(process.execPath, [cli, 'doctor', '--no-self-test', '--no-commands'], {
+    env: homeEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  // The reader is gone before the CLI writes a byte: its first write fails with EPIPE.
+  child.stdout.destroy();
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  expect(stderr).not.toMatch(/EPIPE|Error/);
+  expect(code).toBe(0);
 });
 
 describe('bench', () => {

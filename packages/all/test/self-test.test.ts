@@ -8,7 +8,7 @@ import {
   detectCapabilities,
   type Tensor4,
 } from '@rocm-patch/conv-bypass';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { runConvSelfTest } from '../src/self-test.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rocm-patch-selftest-'));
@@ -69,7 +69,19 @@ it('flags a GPU algorithm whose results differ from the CPU, one that throws, an
     },
   });
   const progress: number[] = [];
+  // Each hung probe warns once (the router's ROCM_PATCH_VENDOR_UNSAFE warning): expected here, so
+  // captured and checked instead of printed into the test output.
+  const emitWarning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
   const report = await runConvSelfTest({ router, onCheck: (_c, i, total) => progress.push(i / total) });
+  const warnings = emitWarning.mock.calls.map(([message, options]) => ({ message, options }));
+  emitWarning.mockRestore();
+  expect(warnings).toHaveLength(6);
+  for (const w of warnings) {
+    expect(w.options).toEqual({ code: 'ROCM_PATCH_VENDOR_UNSAFE' });
+    expect(w.message).toMatch(
+      /^the vendor conv path failed its probe \(hang\) for .*: no answer in 10000 ms; this key uses our kernels$/,
+    );
+  }
   expect(report.algorithms).toEqual(['cpu', 'gpu_unfold', 'implicit_gemm', 'vendor']);
   const by = (name: string) => report.checks.filter((c) => c.algorithm === name);
   expect(by('cpu').every((c) => c.status === 'ok')).toBe(true);

@@ -24,6 +24,7 @@ export {
 export {
   ADDON_PATH_ENV,
   type AddonAttempt,
+  APPROVE_COMMAND,
   addonCandidates,
   loadAddon,
   type NativeAddon,

@@ -56,6 +56,8 @@ export const ADDON_FILE = 'rocm_patch_conv.node';
 /** Environment variable naming an addon file to load instead of the package's own build. */
 export const ADDON_PATH_ENV = 'ROCM_PATCH_CONV_ADDON';
 export const REBUILD_COMMAND = 'npm rebuild @rocm-patch/conv-bypass';
+/** npm 11's approval of this package's install script (which builds the addon) for the installs to come. */
+export const APPROVE_COMMAND = 'npm install-scripts approve @rocm-patch/conv-bypass';
 
 export interface AddonAttempt {
   path: string;
@@ -72,8 +74,10 @@ export class NativeAddonError extends Error {
         `@rocm-patch/conv-bypass: could not load its native addon (${ADDON_FILE}).`,
         'Tried:',
         ...lines,
-        'The addon is built by cmake-js when the package is installed (needs CMake >= 3.18 and a C++17 compiler;',
-        'nothing is downloaded). Rebuild it with:',
+        "The package's install script builds it with cmake-js (needs CMake >= 3.18 and a C++17 compiler; nothing",
+        'is downloaded). It did not run or did not finish: npm 11 holds back install scripts it was not told to',
+        'allow, and --ignore-scripts skips them all. Allow it (npm 11) and build it, in your project:',
+        `  ${APPROVE_COMMAND}`,
         `  ${REBUILD_COMMAND}`,
         `or set ${ADDON_PATH_ENV} to the path of a built ${ADDON_FILE}.`,
       ].join('\n'),

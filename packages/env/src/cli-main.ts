@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { detect } from './detect.js';
 import { doctorJson, formatDoctor } from './doctor.js';
 import { execWithPlan } from './exec.js';
@@ -12,6 +13,8 @@ export interface CliIo {
 }
 
 export interface CommonCliOptions {
+  /** The CLI speaking (its name heads the report and its messages; default 'rocm-patch-env'). */
+  program?: string;
   root?: string;
   force?: boolean;
   /** Run rocminfo/rocm-smi/nvidia-smi (default: doctor when root is "/"; env and exec never). */
@@ -32,7 +35,14 @@ Options:
   --no-commands    do not run rocminfo, rocm-smi or nvidia-smi (doctor runs them when on PATH)
   --commands       run them for env and exec too (by default those read sysfs only)
   -h, --help       this text
+  -v, --version    the version of @rocm-patch/env
 `;
+
+/** This package's version, from its package.json (one directory above src/ and dist/). */
+export function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../package.json') as { version: string }).version;
+}
 
 /** `runTools`: whether rocminfo & co. run when the user did not say (doctor: yes; env and exec need only sysfs). */
 function analyse(options: CommonCliOptions, runTools: boolean): { report: DetectionReport; plan: EnvPlan } {
@@ -46,7 +56,9 @@ function analyse(options: CommonCliOptions, runTools: boolean): { report: Detect
 export function runDoctor(options: CommonCliOptions & { json?: boolean; stdout: CliIo['stdout'] }): number {
   const { report, plan } = analyse(options, true);
   options.stdout.write(
-    options.json ? `${JSON.stringify(doctorJson(report, plan), null, 2)}\n` : formatDoctor(report, plan),
+    options.json
+      ? `${JSON.stringify(doctorJson(report, plan), null, 2)}\n`
+      : formatDoctor(report, plan, options.program),
   );
   return 0;
 }
@@ -67,6 +79,7 @@ export function runExec(
   return execWithPlan(plan, options.command, options.args, {
     env: options.env ?? process.env,
     ...(options.stderr ? { stderr: options.stderr } : {}),
+    ...(options.program ? { program: options.program } : {}),
   });
 }
 
@@ -81,10 +94,11 @@ interface Parsed {
   commands?: boolean;
   rest: string[];
   help: boolean;
+  version: boolean;
 }
 
 function parseArgv(argv: readonly string[]): Parsed {
-  const parsed: Parsed = { command: '', json: false, force: false, rest: [], help: false };
+  const parsed: Parsed = { command: '', json: false, force: false, rest: [], help: false, version: false };
   const value = (i: number, name: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
@@ -97,6 +111,7 @@ function parseArgv(argv: readonly string[]): Parsed {
       break;
     }
     if (arg === '-h' || arg === '--help') parsed.help = true;
+    else if (arg === '-v' || arg === '--version') parsed.version = true;
     else if (arg === '--json') parsed.json = true;
     else if (arg === '--force') parsed.force = true;
     else if (arg === '--no-commands') parsed.commands = false;
@@ -130,6 +145,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (error) {
     io.stderr.write(`rocm-patch-env: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
+  }
+  if (parsed.version) {
+    io.stdout.write(`rocm-patch-env ${packageVersion()}\n`);
+    return 0;
   }
   if (parsed.help || !parsed.command) {
     (parsed.help ? io.stdout : io.stderr).write(USAGE);

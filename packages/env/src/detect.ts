@@ -203,13 +203,82 @@ function nameAmdGpus(gpus: GpuInfo[], agents: RocminfoAgent[], cards: RocmSmiCar
   }
 }
 
+/** The prefix of a directory holding libraries: /usr for /usr/lib/x86_64-linux-gnu, /opt/x for /opt/x/lib64. */
+function libraryPrefix(dir: string): string | null {
+  const match = /^(.*)\/lib(?:64)?(?:\/[^/]+-linux-gnu[^/]*)?\/?$/.exec(dir);
+  return match ? match[1] || '/' : null;
+}
+
+/** The HIP runtime library (libamdhip64.so*) in `dir`, or null. */
+function hipRuntimeIn(fs: RootFs, dir: string): string | null {
+  const name = fs.list(dir).find((n) => /^libamdhip64\.so(\.|$)/.test(n));
+  return name ? `${dir}/${name}` : null;
+}
+
+/** Library directories under a prefix where a distribution puts libamdhip64 (Debian: lib/<multiarch>). */
+function libraryDirs(fs: RootFs, prefix: string): string[] {
+  const lib = prefix === '/' ? '/lib' : `${prefix}/lib`;
+  return [
+    lib,
+    `${lib}64`,
+    ...fs
+      .list(lib)
+      .filter((n) => /-linux-gnu/.test(n))
+      .map((n) => `${lib}/${n}`),
+  ];
+}
+
+/**
+ * ROCm installed by a distribution rather than AMD's packages (Debian's ROCm 5.2 lives under /usr): found
+ * through hipcc on PATH whose prefix also holds the HIP runtime (what the addon's GPU build needs too), or
+ * through libamdhip64 in the library path. Returns the prefix and the file that gave it away.
+ */
+function distributionRocm(
+  fs: RootFs,
+  env: NodeJS.ProcessEnv,
+): { path: string; foundBy: string; lib: string } | null {
+  for (const dir of (env.PATH ?? '').split(':')) {
+    if (!dir.startsWith('/') || !fs.exists(`${dir}/hipcc`)) continue;
+    const prefix = resolve(dir, '..');
+    for (const libDir of libraryDirs(fs, prefix)) {
+      const lib = hipRuntimeIn(fs, libDir);
+      if (lib) return { path: prefix, foundBy: `${resolve(dir, 'hipcc')}`, lib };
+    }
+  }
+  const searched = [
+    ...(env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d.startsWith('/')),
+    ...libraryDirs(fs, '/usr'),
+  ];
+  for (const dir of searched) {
+    const lib = hipRuntimeIn(fs, dir);
+    const prefix = lib ? libraryPrefix(dir) : null;
+    if (lib && prefix) return { path: prefix, foundBy: lib, lib };
+  }
+  return null;
+}
+
+/** MAJOR.MINOR of a distribution's HIP (= its ROCm release), from share/hip/version or the library's name. */
+function distributionVersion(fs: RootFs, prefix: string, lib: string): string | null {
+  const text = fs.readText(`${prefix === '/' ? '' : prefix}/share/hip/version`);
+  if (text !== null) {
+    const major = /^HIP_VERSION_MAJOR=(\d+)$/m.exec(text);
+    const minor = /^HIP_VERSION_MINOR=(\d+)$/m.exec(text);
+    if (major && minor) return `${major[1]}.${minor[1]}`;
+  }
+  const fromName = /libamdhip64\.so\.(\d+)\.(\d+)\./.exec(lib);
+  return fromName ? `${fromName[1]}.${fromName[2]}` : null;
+}
+
 function detectRocm(fs: RootFs, env: NodeJS.ProcessEnv, findings: Finding[]): RocmInstall | null {
   let path: string | null = null;
+  let foundBy = '';
   const fromEnv = env.ROCM_PATH?.trim();
   if (fromEnv) {
     const abs = resolve('/', fromEnv);
-    if (fs.isDirectory(abs)) path = abs;
-    else {
+    if (fs.isDirectory(abs)) {
+      path = abs;
+      foundBy = '$ROCM_PATH';
+    } else {
       findings.push({
         id: 'rocm-path-missing',
         severity: 'warning',
@@ -218,7 +287,7 @@ function detectRocm(fs: RootFs, env: NodeJS.ProcessEnv, findings: Finding[]): Ro
       });
     }
   }
-  if (!path && fs.isDirectory('/opt/rocm')) path = '/opt/rocm';
+  if (!path && fs.isDirectory('/opt/rocm')) path = foundBy = '/opt/rocm';
   if (!path) {
     const versioned = fs
       .list('/opt')
@@ -231,9 +300,22 @@ function detectRocm(fs: RootFs, env: NodeJS.ProcessEnv, findings: Finding[]): Ro
         }
         return 0;
       });
-    if (versioned[0]) path = `/opt/${versioned[0].n}`;
+    if (versioned[0]) path = foundBy = `/opt/${versioned[0].n}`;
   }
-  if (!path) return null;
+  if (!path) {
+    const distro = distributionRocm(fs, env);
+    if (!distro) return null;
+    return {
+      path: distro.path,
+      version: distributionVersion(fs, distro.path, distro.lib),
+      supportedArchs: rocblasArchs(
+        fs,
+        rocblasDirs(fs, distro.lib.slice(0, distro.lib.lastIndexOf('/'))),
+        findings,
+      ),
+      foundBy: distro.foundBy,
+    };
+  }
 
   let version: string | null = null;
   const versionFile = `${path}/.info/version`;
@@ -251,29 +333,43 @@ function detectRocm(fs: RootFs, env: NodeJS.ProcessEnv, findings: Finding[]): Ro
     version = fromDir ? fromDir[1]! : null;
   }
 
-  let supportedArchs: string[] | null = null;
-  const libDir = `${path}/lib/rocblas/library`;
-  if (fs.isDirectory(libDir)) {
-    const archs = new Set<string>();
-    for (const file of fs.list(libDir)) {
-      // TensileLibrary_lazy_gfx1030.dat, TensileLibrary_Type_..._gfx1030.co, Kernels.so-000-gfx1030.hsaco
-      const match =
-        /^TensileLibrary.*_(gfx[0-9a-f]+)(?:[-_:][^.]*)?\.[a-z]+$/.exec(file) ??
-        /-(gfx[0-9a-f]+)(?:[-_:][^.]*)?\.hsaco$/.exec(file);
-      const arch = match ? normalizeArch(match[1]!) : null;
-      if (arch) archs.add(arch);
-    }
-    supportedArchs = [...archs].sort();
-    if (supportedArchs.length === 0) {
-      findings.push({
-        id: 'rocblas-no-kernels',
-        severity: 'warning',
-        message: `${fs.path(libDir)} holds no TensileLibrary or .hsaco kernel files`,
-        fix: 'Reinstall rocBLAS (package rocblas) from the same ROCm release.',
-      });
-    }
+  return {
+    path,
+    version,
+    supportedArchs: rocblasArchs(fs, [`${path}/lib/rocblas/library`], findings),
+    foundBy,
+  };
+}
+
+/** rocBLAS's kernel directories beside a distribution's HIP runtime: <libdir>/rocblas[/VERSION]/library. */
+function rocblasDirs(fs: RootFs, libDir: string): string[] {
+  const base = `${libDir}/rocblas`;
+  return [`${base}/library`, ...fs.list(base).map((n) => `${base}/${n}/library`)];
+}
+
+/** The archs rocBLAS ships kernels for, from the first of `dirs` that exists; null when none does. */
+function rocblasArchs(fs: RootFs, dirs: readonly string[], findings: Finding[]): string[] | null {
+  const libDir = dirs.find((d) => fs.isDirectory(d));
+  if (libDir === undefined) return null;
+  const archs = new Set<string>();
+  for (const file of fs.list(libDir)) {
+    // TensileLibrary_lazy_gfx1030.dat, TensileLibrary_Type_..._gfx1030.co, Kernels.so-000-gfx1030.hsaco
+    const match =
+      /^TensileLibrary.*_(gfx[0-9a-f]+)(?:[-_:][^.]*)?\.[a-z]+$/.exec(file) ??
+      /-(gfx[0-9a-f]+)(?:[-_:][^.]*)?\.hsaco$/.exec(file);
+    const arch = match ? normalizeArch(match[1]!) : null;
+    if (arch) archs.add(arch);
   }
-  return { path, version, supportedArchs };
+  const supportedArchs = [...archs].sort();
+  if (supportedArchs.length === 0) {
+    findings.push({
+      id: 'rocblas-no-kernels',
+      severity: 'warning',
+      message: `${fs.path(libDir)} holds no TensileLibrary or .hsaco kernel files`,
+      fix: 'Reinstall rocBLAS (package rocblas) from the same ROCm release.',
+    });
+  }
+  return supportedArchs;
 }
 
 function detectNvidia(
@@ -444,7 +540,7 @@ export function detect(options: DetectOptions = {}): DetectionReport {
       id: 'rocm-not-found',
       severity: 'info',
       message:
-        'no ROCm installation found ($ROCM_PATH, /opt/rocm, /opt/rocm-*); kernel support judged from the knowledge table',
+        'no ROCm installation found ($ROCM_PATH, /opt/rocm, /opt/rocm-*, hipcc on PATH, libamdhip64 in the library path); kernel support judged from the knowledge table',
       fix: 'Nothing to do when your framework bundles ROCm (PyTorch wheels do); otherwise install ROCm or set ROCM_PATH.',
     });
   }

@@ -14,7 +14,7 @@ export interface DoctorJson {
     waveSize: number | null;
     pciDeviceId: string | null;
   }[];
-  rocm: { path: string; version: string | null; supportedArchs: string[] | null } | null;
+  rocm: { path: string; version: string | null; supportedArchs: string[] | null; foundBy: string } | null;
   nvidia: { driverVersion: string | null } | null;
   env: Record<string, string>;
   findings: Finding[];
@@ -45,7 +45,12 @@ export function doctorJson(report: DetectionReport, plan: EnvPlan): DoctorJson {
       pciDeviceId: g.pciDeviceId,
     })),
     rocm: report.rocm
-      ? { path: report.rocm.path, version: report.rocm.version, supportedArchs: report.rocm.supportedArchs }
+      ? {
+          path: report.rocm.path,
+          version: report.rocm.version,
+          supportedArchs: report.rocm.supportedArchs,
+          foundBy: report.rocm.foundBy,
+        }
       : null,
     nvidia: report.nvidia ? { driverVersion: report.nvidia.driverVersion } : null,
     env: report.env,
@@ -58,9 +63,12 @@ function gib(bytes: number | null): string {
   return bytes === null ? '? GiB' : `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }
 
-/** The readable doctor report: GPUs, ROCm, NVIDIA, findings with fixes, and the plan. */
-export function formatDoctor(report: DetectionReport, plan: EnvPlan): string {
-  const out: string[] = ['rocm-patch-env doctor', ''];
+/**
+ * The readable doctor report: GPUs, ROCm, NVIDIA, findings with fixes, and the plan. `program` is the CLI
+ * that prints it (its header and the commands it suggests): rocm-patch-env, or rocm-patch.
+ */
+export function formatDoctor(report: DetectionReport, plan: EnvPlan, program = 'rocm-patch-env'): string {
+  const out: string[] = [`${program} doctor`, ''];
   out.push('GPUs');
   if (report.gpus.length === 0) out.push('  none found');
   for (const g of report.gpus) {
@@ -85,8 +93,10 @@ export function formatDoctor(report: DetectionReport, plan: EnvPlan): string {
   if (report.rocm) {
     const archs = report.rocm.supportedArchs;
     out.push(
-      `  ROCm: ${report.rocm.path} (${report.rocm.version ?? 'version unknown'}); rocBLAS kernels for: ${
-        archs === null ? 'unknown (no lib/rocblas/library)' : archs.length > 0 ? archs.join(' ') : 'none'
+      `  ROCm: ${report.rocm.path} (${report.rocm.version ?? 'version unknown'}${
+        report.rocm.foundBy === report.rocm.path ? '' : `, found through ${report.rocm.foundBy}`
+      }); rocBLAS kernels for: ${
+        archs === null ? 'unknown (no rocBLAS kernel directory)' : archs.length > 0 ? archs.join(' ') : 'none'
       }`,
     );
   } else out.push('  ROCm: not found');
@@ -119,10 +129,7 @@ export function formatDoctor(report: DetectionReport, plan: EnvPlan): string {
     out.push(`           source: ${e.source}`);
   }
   if (plan.entries.some((e) => e.action === 'set')) {
-    out.push(
-      '',
-      'Apply it: eval "$(rocm-patch-env env)", or run a program with rocm-patch-env exec -- CMD ARGS...',
-    );
+    out.push('', `Apply it: eval "$(${program} env)", or run a program with ${program} exec -- CMD ARGS...`);
   }
   return `${out.join('\n')}\n`;
 }

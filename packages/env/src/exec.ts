@@ -8,6 +8,8 @@ export interface ExecOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the "command not found" message goes (default process.stderr). */
   stderr?: { write(text: string): unknown };
+  /** The program named in front of those messages (default 'rocm-patch-env'). */
+  program?: string;
 }
 
 /** Signals relayed to the child (SIGUSR1 stays Node's: it starts the inspector). */
@@ -44,6 +46,7 @@ export function execWithPlan(
   }
   checkOptionKeys('execWithPlan', 'options', options, ['env', 'stderr']);
   const stderr = options.stderr ?? process.stderr;
+  const program = options.program ?? 'rocm-patch-env';
   return new Promise((resolvePromise) => {
     const child = spawn(command, [...args], { stdio: 'inherit', env: envWithPlan(plan, options.env) });
     const forward = (signal: NodeJS.Signals) => {
@@ -59,13 +62,13 @@ export function execWithPlan(
     };
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') {
-        stderr.write(`rocm-patch-env: command not found: ${command}\n`);
+        stderr.write(`${program}: command not found: ${command}\n`);
         done(127);
       } else if (error.code === 'EACCES') {
-        stderr.write(`rocm-patch-env: permission denied: ${command}\n`);
+        stderr.write(`${program}: permission denied: ${command}\n`);
         done(126);
       } else {
-        stderr.write(`rocm-patch-env: cannot run ${command}: ${error.message}\n`);
+        stderr.write(`${program}: cannot run ${command}: ${error.message}\n`);
         done(126);
       }
     });

@@ -40,11 +40,21 @@ export interface GpuInfo {
 }
 
 export interface RocmInstall {
+  /** The install prefix: /opt/rocm-5.7.1, or /usr for a distribution's ROCm (Debian's 5.2). */
   path: string;
-  /** MAJOR.MINOR.PATCH (the -BUILD suffix dropped), null when .info/version is missing or unreadable. */
+  /**
+   * MAJOR.MINOR.PATCH from .info/version (the -BUILD suffix dropped); MAJOR.MINOR for a distribution's
+   * ROCm (from share/hip/version, else the HIP runtime's file name); null when neither says.
+   */
   version: string | null;
   /** Archs rocBLAS ships kernels for; null when the library directory could not be read. */
   supportedArchs: string[] | null;
+  /**
+   * What located it, in the order looked at: '$ROCM_PATH', '/opt/rocm', '/opt/rocm-X.Y.Z', then hipcc on
+   * PATH (its path, e.g. /usr/bin/hipcc) or the HIP runtime in the library path (e.g.
+   * /usr/lib/x86_64-linux-gnu/libamdhip64.so.5).
+   */
+  foundBy: string;
 }
 
 export interface NvidiaDriver {

@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli-main.js';
+import { detect } from '../src/detect.js';
+import { formatDoctor } from '../src/doctor.js';
+import { planEnvironment } from '../src/plan.js';
 import { amdGpu, cpuNode, GIB, homeEnv, makeTree, rocm } from './helpers/tree.js';
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli.mjs');
@@ -49,6 +52,7 @@ describe('main (in process)', () => {
       path: '/opt/rocm',
       version: '5.2.0',
       supportedArchs: ['gfx1030', 'gfx900', 'gfx906'],
+      foundBy: '/opt/rocm',
     });
     expect(json.nvidia).toBeNull();
     expect(
@@ -73,6 +77,41 @@ describe('main (in process)', () => {
     expect(out.stdout).toMatch(/ROCm: \/opt\/rocm \(5\.2\.0\); rocBLAS kernels for: gfx1030 gfx900 gfx906/);
     expect(out.stdout).toMatch(/warning no-native-kernels: .*\n\s+fix: /);
     expect(out.stdout).toMatch(/set {6}HSA_OVERRIDE_GFX_VERSION=10\.3\.0\n\s+why: .*\n\s+source: /);
+  });
+
+  it('doctor speaks with the name of the CLI that prints it', async () => {
+    const root = makeTree(GFX1010_TREE);
+    const { out, io } = capture();
+    expect(await main(['doctor', `--root=${root}`, '--no-commands'], io)).toBe(0);
+    expect(out.stdout.split('\n')[0]).toBe('rocm-patch-env doctor');
+    expect(out.stdout).toContain(
+      'Apply it: eval "$(rocm-patch-env env)", or run a program with rocm-patch-env exec',
+    );
+    const report = detect({ root, commands: false, env: homeEnv() });
+    const text = formatDoctor(report, planEnvironment(report, { env: homeEnv() }), 'rocm-patch');
+    expect(text.split('\n')[0]).toBe('rocm-patch doctor');
+    expect(text).toContain('Apply it: eval "$(rocm-patch env)", or run a program with rocm-patch exec');
+  });
+
+  it('--version (and -v) prints the version of @rocm-patch/env', async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-v']) {
+      const { out, io } = capture();
+      expect(await main([flag], io)).toBe(0);
+      expect(out.stdout).toBe(`rocm-patch-env ${version}\n`);
+    }
+  });
+
+  it("doctor names a distribution's ROCm and what found it", async () => {
+    const root = makeTree({
+      '/usr/bin/hipcc': '#!/usr/bin/perl\n',
+      '/usr/lib/x86_64-linux-gnu/libamdhip64.so.5.2.21153': 'ELF',
+    });
+    const { out, io } = capture();
+    expect(await main(['doctor', '--root', root, '--no-commands'], io)).toBe(0);
+    expect(out.stdout).toContain(
+      '  ROCm: /usr (5.2, found through /usr/bin/hipcc); rocBLAS kernels for: unknown (no rocBLAS kernel directory)\n',
+    );
   });
 
   it('doctor on a machine without GPUs exits 0', async () => {

@@ -56,6 +56,7 @@ describe('one gfx1010 on ROCm 5.2 without gfx1010 kernels', () => {
       path: '/opt/rocm',
       version: '5.2.0',
       supportedArchs: [...ROCM52_ARCHS].sort(),
+      foundBy: '/opt/rocm',
     });
     expect(report.kfd).toEqual({ present: true, readable: true, writable: true });
     expect(report.amdgpu.loaded).toBe(true);
@@ -441,6 +442,67 @@ describe('ROCm install discovery', () => {
     const missing = detect({ root, env: { ROCM_PATH: '/nope' }, commands: false });
     expect(missing.rocm?.path).toBe('/opt/rocm-6.0.2');
     expect(ids(missing.findings)).toContain('rocm-path-missing');
+  });
+
+  // Debian's ROCm 5.2 (packages hipcc, libamdhip64-5, librocblas0): everything under /usr.
+  const debian = {
+    '/usr/bin/hipcc': '#!/usr/bin/perl\n',
+    '/usr/lib/x86_64-linux-gnu/libamdhip64.so.5.2.21153': 'ELF',
+    '/usr/lib/x86_64-linux-gnu/libamdhip64.so.5': 'ELF',
+    '/usr/share/hip/version': 'HIP_VERSION_MAJOR=5\nHIP_VERSION_MINOR=2\nHIP_VERSION_PATCH=21153\n',
+  };
+
+  it('finds a distribution ROCm under /usr through hipcc on PATH and its HIP runtime', () => {
+    const report = detect({
+      root: makeTree(debian),
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
+      commands: false,
+    });
+    expect(report.rocm).toEqual({
+      path: '/usr',
+      version: '5.2',
+      supportedArchs: null,
+      foundBy: '/usr/bin/hipcc',
+    });
+    expect(ids(report.findings)).not.toContain('rocm-not-found');
+  });
+
+  it('finds it through libamdhip64 in the library path when hipcc is not on PATH', () => {
+    const root = makeTree({
+      '/usr/lib/x86_64-linux-gnu/libamdhip64.so.5.2.21153': 'ELF',
+      '/usr/lib/x86_64-linux-gnu/rocblas/2.44.0/library/TensileLibrary_lazy_gfx1030.dat': 'x',
+      '/usr/lib/x86_64-linux-gnu/rocblas/2.44.0/library/Kernels.so-000-gfx906.hsaco': 'x',
+    });
+    expect(detect({ root, env: { PATH: '/usr/bin' }, commands: false }).rocm).toEqual({
+      path: '/usr',
+      version: '5.2',
+      supportedArchs: ['gfx1030', 'gfx906'],
+      foundBy: '/usr/lib/x86_64-linux-gnu/libamdhip64.so.5.2.21153',
+    });
+    // $LD_LIBRARY_PATH first: a HIP runtime there names its own prefix.
+    const local = makeTree({ '/home/me/hip/lib/libamdhip64.so.6.1.40091': 'ELF' });
+    expect(
+      detect({ root: local, env: { LD_LIBRARY_PATH: '/home/me/hip/lib' }, commands: false }).rocm,
+    ).toMatchObject({
+      path: '/home/me/hip',
+      version: '6.1',
+    });
+  });
+
+  it('does not take a hipcc without a HIP runtime beside it for ROCm, and prefers /opt/rocm', () => {
+    const lone = makeTree({ '/home/me/.local/bin/hipcc': '#!/bin/sh\n' });
+    const report = detect({
+      root: lone,
+      env: { PATH: '/home/me/.local/bin:/usr/bin' },
+      commands: false,
+    });
+    expect(report.rocm).toBeNull();
+    const both = makeTree({ ...debian, ...rocm('6.0.2-1', ['gfx1100']) });
+    expect(detect({ root: both, env: { PATH: '/usr/bin' }, commands: false }).rocm).toMatchObject({
+      path: '/opt/rocm',
+      version: '6.0.2',
+      foundBy: '/opt/rocm',
+    });
   });
 
   it('unknown kernels fall back to the knowledge table', () => {

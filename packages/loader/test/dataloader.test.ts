@@ -145,6 +145,15 @@ describe('DataLoader, numWorkers 0', () => {
     expect(() => new DataLoader({ dataset: ds, batchSize: 0 })).toThrow(
       /options.batchSize must be an integer in \[1/,
     );
+    // The documented bound, and the way past it (a batch sampler's lists are not bounded).
+    expect(() => new DataLoader({ dataset: ds, batchSize: 1025 })).toThrow(
+      'options.batchSize must be an integer in [1, 1024], got 1025',
+    );
+    expect(() => new DataLoader(undefined as never)).toThrow(
+      new TypeError(
+        'new DataLoader(options): options must be an object with at least { dataset }, got undefined',
+      ),
+    );
     expect(() => new DataLoader({ dataset: ds, numWorkers: -1 })).toThrow(/options.numWorkers/);
     expect(() => new DataLoader({ dataset: ds, prefetchFactor: 0 })).toThrow(/options.prefetchFactor/);
     expect(() => new DataLoader({ dataset: ds, runtime: 'fork' as 'thread' })).toThrow(/options.runtime/);
