@@ -44,7 +44,7 @@ export function execWithPlan(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`execWithPlan: options must be an object, got ${formatValue(options)}`);
   }
-  checkOptionKeys('execWithPlan', 'options', options, ['env', 'stderr']);
+  checkOptionKeys('execWithPlan', 'options', options, ['env', 'stderr', 'program']);
   const stderr = options.stderr ?? process.stderr;
   const program = options.program ?? 'rocm-patch-env';
   return new Promise((resolvePromise) => {
