@@ -36,7 +36,7 @@ struct FwdProblem {
     s.N = geo.Kg;
     const int kt = geo.Cg * geo.R * geo.S;
     s.kbeg = zz * kchunk;
-    s.kend = min(kt, s.kbeg + kchunk);
+    s.kend = s.kbeg + min(kt - s.kbeg, kchunk);  // kbeg + kchunk may pass 2^31
     s.g = g;
     return s;
   }
@@ -204,7 +204,8 @@ struct BwdDataProblem {
   const float* __restrict__ wt;  // the filter as [K][R][S][C/G] (see transpose_filter_kernel)
   float* __restrict__ dx;
   int vec4;    // stride 1 and H·W % 4 == 0
-  int kchunk;  // split-K slice length; split-K is used only with one phase (stride 1), zz = slice
+  int kchunk;  // split-K slice length; split-K is used only with one phase (stride 1), zz = slice.
+               // With several phases: at least every phase's K/G·nr·ns (one slice)
 
   using Slice = BwdDataSlice;
   __device__ static void taps(int f, int pad, int stride, int dil, int R, int* r0, int* step, int* count) {
@@ -229,7 +230,7 @@ struct BwdDataProblem {
     s.N = geo.Cg;
     const int kt = geo.Kg * s.nr * s.ns;  // 0 when no tap reaches this phase: the tile stores zeros
     s.kbeg = split * kchunk;
-    s.kend = min(kt, s.kbeg + kchunk);
+    s.kend = s.kbeg + min(kt - s.kbeg, kchunk);  // kbeg + kchunk may pass 2^31
     return s;
   }
 
@@ -357,7 +358,7 @@ struct BwdFilterProblem {
     s.N = geo.Cg * geo.R * geo.S;
     const int kt = geo.N * geo.P * geo.Q;
     s.kbeg = zz * kchunk;
-    s.kend = min(kt, s.kbeg + kchunk);
+    s.kend = s.kbeg + min(kt - s.kbeg, kchunk);  // kbeg + kchunk may pass 2^31
     s.g = g;
     return s;
   }
