@@ -73,7 +73,10 @@ function parseArgs(argv) {
       if (value === undefined) fail(`${flag} needs a value`);
     }
     if (flag === '--help') {
-      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').match(/\/\/ Usage[\s\S]*?\n(?!\/\/)/)[0]);
+      const usage = readFileSync(fileURLToPath(import.meta.url), 'utf8').match(
+        /\/\/ Usage[\s\S]*?\n(?!\/\/)/,
+      )[0];
+      console.log(usage.replace(/^\/\/ ?/gm, ''));
       process.exit(0);
     } else if (flag === '--targets') {
       opts.targets = value.split(',').filter(Boolean);
@@ -82,7 +85,8 @@ function parseArgs(argv) {
       if (opts.targets.length === 0) fail('--targets: name at least one target');
     } else if (flag === '--jobs') {
       opts.jobs = Number(value);
-      if (!Number.isInteger(opts.jobs) || opts.jobs < 1) fail(`--jobs must be a positive integer, got ${value}`);
+      if (!Number.isInteger(opts.jobs) || opts.jobs < 1)
+        fail(`--jobs must be a positive integer, got ${value}`);
     } else if (flag === '--asm') opts.asm = resolve(value);
     else opts[flag.slice(2)] = true;
   }
@@ -166,7 +170,9 @@ export function evaluate(kernels, target) {
     const occ = occupancy(k, target);
     const problems = [];
     if (k.scratch > 0)
-      problems.push(`${k.scratch} bytes/lane of scratch${k.vgprSpills > 0 ? ` (${k.vgprSpills} VGPRs spilled)` : ''}`);
+      problems.push(
+        `${k.scratch} bytes/lane of scratch${k.vgprSpills > 0 ? ` (${k.vgprSpills} VGPRs spilled)` : ''}`,
+      );
     if (occ.waves < t.floor) problems.push(`occupancy ${occ.waves} < ${t.floor} waves/SIMD (${occ.limit})`);
     return { ...k, occupancy: occ.waves, limit: occ.limit, problems };
   });
@@ -180,7 +186,10 @@ function demangle(names) {
 }
 
 function hipccVersion() {
-  const r = spawnSync('hipcc', ['--version'], { encoding: 'utf8', env: { ...process.env, HIP_PLATFORM: 'amd' } });
+  const r = spawnSync('hipcc', ['--version'], {
+    encoding: 'utf8',
+    env: { ...process.env, HIP_PLATFORM: 'amd' },
+  });
   const hip = /HIP version:\s*(\S+)/.exec(r.stdout ?? '')?.[1] ?? 'unknown';
   const clang = /clang version\s*(\S+)/.exec(r.stdout ?? '')?.[1];
   return clang ? `hipcc ${hip} (clang ${clang})` : `hipcc ${hip}`;
@@ -278,25 +287,58 @@ async function collect(opts) {
   return results;
 }
 
+/** A short name for the README: "igemm 128×128×8 FwdProblem" for the GEMM tiles, else the function name. */
+export function shortName(display) {
+  const tile =
+    /igemm_kernel<kern::Tile<(\d+), (\d+), (\d+)[^>]*>, (?:[\w:]*::)?(?:\(anonymous namespace\)::)?(\w+)>/.exec(
+      display,
+    );
+  if (tile) return `igemm ${tile[1]}×${tile[2]}×${tile[3]} ${tile[4]}`;
+  return display
+    .replace(/^void /, '')
+    .replace(/<.*$/, '')
+    .replace(/^.*::/, '');
+}
+
 function markdown(report, compiler) {
   const date = new Date().toISOString().slice(0, 10);
   const lines = [
     `Measured ${date} with ${compiler} (\`node scripts/amd-resources.mjs --markdown\`):`,
     '',
-    '| target | kernels | VGPRs (max) | scratch bytes/lane (max) | occupancy waves/SIMD (min; floor) | limited by LDS |',
+    '| target | kernels | VGPRs (max) | scratch bytes/lane (max) | occupancy waves/SIMD: min (floor) | lowest, and what limits it |',
     '|---|---:|---:|---:|---:|---|',
   ];
+  const lds = new Map();
   for (const [target, kernels] of Object.entries(report)) {
     const t = TARGETS[target];
-    const lds = kernels.filter((k) => k.limit === 'LDS');
-    const ldsText =
-      lds.length === 0
-        ? 'none'
-        : [...new Set(lds.map((k) => `${k.display} (${k.occupancy})`))].slice(0, 6).join('; ');
+    const min = Math.min(...kernels.map((k) => k.occupancy));
+    const lowest = [
+      ...new Set(
+        kernels.filter((k) => k.occupancy === min).map((k) => `${shortName(k.display)} (${k.limit})`),
+      ),
+    ];
+    const shown = lowest.slice(0, 4).join('; ') + (lowest.length > 4 ? `; ${lowest.length - 4} more` : '');
     lines.push(
       `| ${target} (${t.name}, wave${t.wave}) | ${kernels.length} | ${Math.max(...kernels.map((k) => k.vgprs))} | ` +
-        `${Math.max(...kernels.map((k) => k.scratch))} | ${Math.min(...kernels.map((k) => k.occupancy))}; ${t.floor} | ${ldsText} |`,
+        `${Math.max(...kernels.map((k) => k.scratch))} | ${min} (${t.floor}) | ${shown} |`,
     );
+    for (const k of kernels.filter((k) => k.limit === 'LDS')) {
+      const name = shortName(k.display);
+      if (!lds.has(name)) lds.set(name, {});
+      lds.get(name)[target] = Math.min(lds.get(name)[target] ?? Number.POSITIVE_INFINITY, k.occupancy);
+    }
+  }
+  if (lds.size > 0) {
+    const targets = Object.keys(report);
+    lines.push(
+      '',
+      'Kernels whose occupancy LDS, not registers, limits (waves/SIMD; – where registers do):',
+      '',
+      `| kernel | ${targets.join(' | ')} |`,
+      `|---|${targets.map(() => '---:').join('|')}|`,
+    );
+    for (const [name, per] of [...lds].sort((a, b) => a[0].localeCompare(b[0])))
+      lines.push(`| ${name} | ${targets.map((t) => per[t] ?? '–').join(' | ')} |`);
   }
   return lines.join('\n');
 }
@@ -327,12 +369,16 @@ async function main() {
     );
     for (const k of opts.all ? kernels : bad) {
       const what = `VGPRs ${k.vgprs}, scratch ${k.scratch}, LDS ${k.lds}, ${k.blockThreads} threads, occupancy ${k.occupancy} (${k.limit})`;
-      console.log(`  ${k.problems.length > 0 ? 'FAIL' : 'ok  '} ${k.file}: ${k.display.slice(0, 140)}: ${what}`);
+      console.log(
+        `  ${k.problems.length > 0 ? 'FAIL' : 'ok  '} ${k.file}: ${k.display.slice(0, 140)}: ${what}`,
+      );
       for (const p of k.problems) console.log(`         ${p}`);
     }
   }
   if (opts.markdown) console.log(`\n${markdown(report, compiler)}`);
-  console.log(`amd-resources: ${((Date.now() - started) / 1000).toFixed(0)} s, ${failures} failing kernel(s)`);
+  console.log(
+    `amd-resources: ${((Date.now() - started) / 1000).toFixed(0)} s, ${failures} failing kernel(s)`,
+  );
   process.exit(failures > 0 ? 1 : 0);
 }
 

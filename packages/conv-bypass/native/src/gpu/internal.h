@@ -90,13 +90,16 @@ constexpr size_t kMaxSplitWorkspace = size_t{48} << 20;  // keeps implicit-GEMM 
 // Launch limits. Grids must fit both vendors: y and z at most 65535 blocks, and x counted in threads as
 // 32 bits on AMD (HIP's grid is in work-items: blocks × threads ≤ 2^32 − 1), where NVIDIA allows
 // 2^31 − 1 blocks. The kernels index GEMM extents, k and tile origins with int, so every extent stays
-// ≤ kMaxGemmExtent: k + BK, a tile past the end and a split-K slice's end still fit. The launchers check
+// ≤ kMaxGemmExtent: k + BK, a tile past the end and the end of every split-K slice ((zz + 1)·kchunk ≤
+// splits·kchunk ≤ extent + splits·BK, with at most kMaxSplitSlices slices of BK ≤ 16) stay below 2^31.
+// The launchers check
 // their geometry against these (each direction's check*Launch) before anything is allocated or
 // launched, so every call either fits every tile it might get on both vendors or is refused with a
 // message naming the limit.
 constexpr long long kMaxGridYZ = 65535;
 constexpr long long kMaxGridThreadsX = 0xFFFFFFFFLL;
-constexpr long long kMaxGemmExtent = (1LL << 31) - 256;
+constexpr int kMaxSplitSlices = 256;
+constexpr long long kMaxGemmExtent = (1LL << 31) - 2LL * kMaxSplitSlices * 16;
 
 // The most GEMM rows (grid x) every tile of a table takes: ceil(M / BM) blocks × NT threads ≤ 2^32 − 1.
 template <class... Tiles>
@@ -109,9 +112,10 @@ constexpr long long maxGemmColumns() {
   return std::min({kMaxGemmExtent, kMaxGridYZ * Tiles::BN...});
 }
 
-// The split-K factors a launch of `batches` GEMMs (grid z) may use, at most `wanted`.
+// The split-K factors a launch of `batches` GEMMs (grid z) may use: at most `wanted` and kMaxSplitSlices.
 inline int maxSplitsFor(long long batches, int wanted) {
-  return static_cast<int>(std::max(1LL, std::min<long long>(wanted, kMaxGridYZ / std::max(1LL, batches))));
+  const long long most = std::min<long long>(std::min(wanted, kMaxSplitSlices), kMaxGridYZ / std::max(1LL, batches));
+  return static_cast<int>(std::max(1LL, most));
 }
 
 // One direction's GEMM view for the check: its extents, what each is in convolution terms, and grid z

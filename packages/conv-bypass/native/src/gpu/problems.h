@@ -36,7 +36,7 @@ struct FwdProblem {
     s.N = geo.Kg;
     const int kt = geo.Cg * geo.R * geo.S;
     s.kbeg = zz * kchunk;
-    s.kend = s.kbeg + min(kt - s.kbeg, kchunk);  // kbeg + kchunk may pass 2^31
+    s.kend = min(kt, s.kbeg + kchunk);
     s.g = g;
     return s;
   }
@@ -230,7 +230,7 @@ struct BwdDataProblem {
     s.N = geo.Cg;
     const int kt = geo.Kg * s.nr * s.ns;  // 0 when no tap reaches this phase: the tile stores zeros
     s.kbeg = split * kchunk;
-    s.kend = s.kbeg + min(kt - s.kbeg, kchunk);  // kbeg + kchunk may pass 2^31
+    s.kend = min(kt, s.kbeg + kchunk);
     return s;
   }
 
@@ -358,7 +358,7 @@ struct BwdFilterProblem {
     s.N = geo.Cg * geo.R * geo.S;
     const int kt = geo.N * geo.P * geo.Q;
     s.kbeg = zz * kchunk;
-    s.kend = s.kbeg + min(kt - s.kbeg, kchunk);  // kbeg + kchunk may pass 2^31
+    s.kend = min(kt, s.kbeg + kchunk);
     s.g = g;
     return s;
   }

@@ -1,7 +1,6 @@
 // Device discovery, memory, the workspace cache, the tile cost model and the timing helper.
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <sstream>
 #include <vector>
@@ -128,8 +127,7 @@ DeviceRates readDeviceRates() {
   // A CU does 64 FMA per clock: 4 SIMD16 on GCN/CDNA, 2 SIMD32 on RDNA (gfx10 and later), which has
   // only 2 schedulers per CU.
   r.fmaPerClock = 64;
-  const int major = std::atoi(prop.gcnArchName + 3);  // "gfx1030" → 1030, "gfx90c" → 90
-  r.schedulers = major >= 100 ? 2 : 4;
+  r.schedulers = prop.gcnArchName[3] == '1' ? 2 : 4;  // gfx10xx–gfx12xx; not gfx9xx, gfx8xx
 #else
   r.fmaPerClock = nvidiaFmaPerClock(prop.major, prop.minor);
   r.schedulers = 4;
