@@ -178,6 +178,22 @@ export function evaluate(kernels, target) {
   });
 }
 
+/** A demangled signature without its parameter list and anonymous namespaces: "void ns::f<T>". */
+export function withoutParameters(signature) {
+  let s = signature.replace(/\(anonymous namespace\)::/g, '');
+  if (s.endsWith(')')) {
+    let depth = 0;
+    for (let i = s.length - 1; i >= 0; i--) {
+      if (s[i] === ')') depth++;
+      else if (s[i] === '(' && --depth === 0) {
+        s = s.slice(0, i);
+        break;
+      }
+    }
+  }
+  return s;
+}
+
 function demangle(names) {
   const r = spawnSync('c++filt', { input: names.join('\n'), encoding: 'utf8' });
   if (r.status !== 0 || !r.stdout) return new Map(names.map((n) => [n, n]));
@@ -289,10 +305,7 @@ async function collect(opts) {
 
 /** A short name for the README: "igemm 128×128×8 FwdProblem" for the GEMM tiles, else the function name. */
 export function shortName(display) {
-  const tile =
-    /igemm_kernel<kern::Tile<(\d+), (\d+), (\d+)[^>]*>, (?:[\w:]*::)?(?:\(anonymous namespace\)::)?(\w+)>/.exec(
-      display,
-    );
+  const tile = /igemm_kernel<kern::Tile<(\d+), (\d+), (\d+)[^>]*>, (?:[\w:]*::)?(\w+)>/.exec(display);
   if (tile) return `igemm ${tile[1]}×${tile[2]}×${tile[3]} ${tile[4]}`;
   return display
     .replace(/^void /, '')
@@ -354,7 +367,7 @@ async function main() {
   for (const target of opts.targets) {
     const kernels = evaluate(results[target], target).map((k) => ({
       ...k,
-      display: (names.get(k.name) ?? k.name).replace(/\(.*$/, ''),
+      display: withoutParameters(names.get(k.name) ?? k.name),
     }));
     if (kernels.length === 0) fail(`no kernels found for ${target}`);
     report[target] = kernels;
