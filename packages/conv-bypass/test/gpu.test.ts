@@ -337,7 +337,7 @@ describe.skipIf(!hasGpu)('GPU convolution', () => {
     expect(relError(conv2d(x, w, { device: 'gpu' }).data, refForward(p, x.data, w.data))).toBeLessThan(TOL);
   });
 
-  it('refuses geometries past the kernels\' index and launch limits, naming the limit (issue 18)', () => {
+  it("refuses geometries past the kernels' index and launch limits, naming the limit (issue 18)", () => {
     // One channel of 2^31 − 64 pixels: valid tensors, but a forward 128-row tile's grid would be 2^32
     // threads (AMD counts grid x in 32 bits), and backward-filter's reduction rounded up to 2^31 wrapped
     // negative. Refused before anything is launched (the contents of x and dy are never read).
@@ -346,7 +346,7 @@ describe.skipIf(!hasGpu)('GPU convolution', () => {
     const dy = gpu.empty([1, 1, 1, n]);
     try {
       expect(() => conv2d(x, tensor([1, 1, 1, 1], 71))).toThrow(
-        /the GEMM's rows \(N·P·Q = 2147483584\) exceed 2147475456, the most every tile's grid takes on both vendors/,
+        /the GEMM's rows \(N·P·Q = 2147483584\) exceed 2147475456, the most every tile takes on both vendors/,
       );
       expect(() => conv2dBackwardFilter(x, dy, { filterShape: [1, 1, 1, 1] })).toThrow(
         /the GEMM's reduction \(N·P·Q = 2147483584\) exceeds 2147475456/,

@@ -91,10 +91,10 @@ __global__ void RP_LAUNCH_BOUNDS(Cfg::NT, Cfg::MINB) igemm_kernel(Problem prob, 
     }
     // AMD: two k steps per iteration, not BK. Fully unrolled, the AMD compiler hoists every LDS
     // fragment read of the stage above its FMAs, so all fragments are live at once (about twice the
-    // tile's registers: 232–256 VGPRs and spills on gfx1010, 128 VGPRs and 400–1000 bytes of scratch
-    // per lane on gfx90c). Each acc[i][j] still sums kk = 0, 1, ... in order: the same FMAs in the same
-    // order, bit-identical results. NVIDIA keeps the full unroll (ptxas schedules it within 128
-    // registers without spills).
+    // tile's registers: 223–256 VGPRs for the 128×128 tiles on gfx1010, the largest spilling; 412–1088
+    // bytes of scratch per lane on gfx90c; 106–122 VGPRs and no scratch with two steps). Each acc[i][j]
+    // still sums kk = 0, 1, ... in order: the same FMAs in the same order, bit-identical results.
+    // NVIDIA keeps the full unroll (its PTX is unchanged).
 #if defined(__HIP_DEVICE_COMPILE__) && defined(__AMDGCN__)
 #pragma unroll 2
 #else

@@ -92,10 +92,9 @@ constexpr size_t kMaxSplitWorkspace = size_t{48} << 20;  // keeps implicit-GEMM 
 // 2^31 − 1 blocks. The kernels index GEMM extents, k and tile origins with int, so every extent stays
 // ≤ kMaxGemmExtent: k + BK, a tile past the end and the end of every split-K slice ((zz + 1)·kchunk ≤
 // splits·kchunk ≤ extent + splits·BK, with at most kMaxSplitSlices slices of BK ≤ 16) stay below 2^31.
-// The launchers check
-// their geometry against these (each direction's check*Launch) before anything is allocated or
-// launched, so every call either fits every tile it might get on both vendors or is refused with a
-// message naming the limit.
+// The launchers check their geometry against these (each direction's check*Launch) before anything is
+// allocated or launched, so every call either fits every tile it might get on both vendors or is
+// refused with a message naming the limit.
 constexpr long long kMaxGridYZ = 65535;
 constexpr long long kMaxGridThreadsX = 0xFFFFFFFFLL;
 constexpr int kMaxSplitSlices = 256;

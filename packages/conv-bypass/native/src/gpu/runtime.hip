@@ -260,10 +260,10 @@ std::string checkGemmLaunch(const GemmExtents& e, long long maxRows, long long m
   std::ostringstream m;
   if (e.rows > maxRows) {
     m << "the GEMM's rows (" << e.rowsName << " = " << e.rows << ") exceed " << maxRows
-      << ", the most every tile's grid takes on both vendors (AMD counts grid x in 32-bit threads)";
+      << ", the most every tile takes on both vendors (32-bit GEMM indices; AMD counts grid x in 32-bit threads)";
   } else if (e.columns > maxColumns) {
     m << "the GEMM's columns (" << e.columnsName << " = " << e.columns << ") exceed " << maxColumns
-      << ", the most every tile's grid takes (65535 blocks along y)";
+      << ", the most every tile takes (65535 blocks along grid y)";
   } else if (e.reduction > kMaxGemmExtent) {
     m << "the GEMM's reduction (" << e.reductionName << " = " << e.reduction << ") exceeds " << kMaxGemmExtent
       << " (the kernels count it with 32-bit integers)";
