@@ -364,6 +364,31 @@ describe.skipIf(!hasGpu)('GPU convolution', () => {
     expect(relError(conv2d(x, w, { device: 'gpu' }).data, refForward(p, x.data, w.data))).toBeLessThan(TOL);
   });
 
+  it("refuses geometries past the kernels' index and launch limits, naming the limit (issue 18)", () => {
+    // One channel of 2^31 − 64 pixels: valid tensors, but a forward 128-row tile's grid would be 2^32
+    // threads (AMD counts grid x in 32 bits), and backward-filter's reduction rounded up to 2^31 wrapped
+    // negative. Refused before anything is launched (the contents of x and dy are never read).
+    const n = 2 ** 31 - 64;
+    const x = gpu.empty([1, 1, 1, n]);
+    const dy = gpu.empty([1, 1, 1, n]);
+    try {
+      expect(() => conv2d(x, tensor([1, 1, 1, 1], 71))).toThrow(
+        /the GEMM's rows \(N·P·Q = 2147483584\) exceed 2147475456, the most every tile takes on both vendors/,
+      );
+      expect(() => conv2dBackwardFilter(x, dy, { filterShape: [1, 1, 1, 1] })).toThrow(
+        /the GEMM's reduction \(N·P·Q = 2147483584\) exceeds 2147475456/,
+      );
+    } finally {
+      x.dispose();
+      dy.dispose();
+    }
+    // The backend keeps working.
+    const a = tensor([1, 2, 5, 5], 72);
+    const b = tensor([3, 2, 3, 3], 73);
+    const p = resolveParams(a.shape, b.shape, {}, 't');
+    expect(relError(conv2d(a, b, { device: 'gpu' }).data, refForward(p, a.data, b.data))).toBeLessThan(TOL);
+  });
+
   it('does not leak device memory across 10,000 calls', () => {
     const x = tensor([2, 8, 16, 16], 51);
     const w = tensor([8, 8, 3, 3], 52);

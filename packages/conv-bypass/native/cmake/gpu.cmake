@@ -5,7 +5,9 @@
 #   auto: HIP when ROCm's hipcc and its runtime (libamdhip64) are found and an AMD GPU driver is present
 #   (/dev/kfd) or nvcc is absent; else CUDA when nvcc is found; else none. (A machine with both
 #   toolchains and no AMD driver — e.g. CI with Debian's hipcc next to nvcc — builds CUDA.)
-# ROCM_PATCH_HIP_TARGETS: AMD targets, ';' or ',' separated (default: RDNA1/2/3 and the gfx90c APU).
+# ROCM_PATCH_HIP_TARGETS: AMD targets, ';' or ',' separated (default: RDNA1/2/3, the gfx90c APU, and gfx900:
+#   the code object a gfx90c loads under HSA_OVERRIDE_GFX_VERSION=9.0.0, which @rocm-patch/env plans for it;
+#   test/hip-targets.test.ts checks that every card the list serves loads one of its code objects).
 # ROCM_PATCH_CUDA_ARCHS: NVIDIA architectures (default 80;90, plus PTX of the last for newer GPUs).
 #
 # The .hip sources are compiled by the vendor compiler itself (custom commands, no CMake GPU language
@@ -29,7 +31,7 @@ string(TOLOWER "${_rp_gpu}" _rp_gpu)
 if(NOT _rp_gpu MATCHES "^(auto|hip|cuda|off)$")
   message(FATAL_ERROR "rocm-patch: ROCM_PATCH_GPU must be auto, hip, cuda or off, got '${_rp_gpu}'")
 endif()
-set(_rp_default_hip_targets "gfx1010;gfx1011;gfx1012;gfx1030;gfx1031;gfx1032;gfx1100;gfx1101;gfx1102;gfx90c")
+set(_rp_default_hip_targets "gfx1010;gfx1011;gfx1012;gfx1030;gfx1031;gfx1032;gfx1100;gfx1101;gfx1102;gfx90c;gfx900")
 rocm_patch_setting(ROCM_PATCH_HIP_TARGETS "${_rp_default_hip_targets}" _rp_hip_targets)
 rocm_patch_setting(ROCM_PATCH_CUDA_ARCHS "80;90" _rp_cuda_archs)
 

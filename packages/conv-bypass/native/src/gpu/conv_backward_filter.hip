@@ -10,15 +10,41 @@ namespace gpu {
 namespace {
 
 using kern::Tile;
+#if defined(__HIP_PLATFORM_AMD__) || defined(__HIPCC__)
+// AMD: BK 8. With BK 16 the double-buffered stages take 33,792 bytes of LDS, so a gfx9 CU (64 KB) holds
+// one block: one wave per SIMD, nothing to hide the LDS and memory latency with.
+using T128x128 = Tile<128, 128, 8, 8, 8, 2>;
+#else
 using T128x128 = Tile<128, 128, 16, 8, 8, 2>;
+#endif
 using T64x64 = Tile<64, 64, 16, 4, 4>;
 using T32x64 = Tile<32, 64, 16, 4, 4>;  // few output channels (K/G ≤ 32)
 
-const TileCandidate kTiles[] = {
-    {128, 128, 16, 1.00, 2},
-    {64, 64, 16, 0.70, 3},
-    {32, 64, 16, 0.50, 6},
-};
+// The tiles in launch order, with their occupancy on this device (read at first use).
+const TileCandidate* backwardFilterTiles() {
+  using P = kern::BwdFilterProblem;
+  static const TileCandidate t[] = {
+      tileCandidate<T128x128, P>(1.00),
+      tileCandidate<T64x64, P>(0.70),
+      tileCandidate<T32x64, P>(0.50),
+  };
+  return t;
+}
+constexpr long long kMaxRows = maxGemmRows<T128x128, T64x64, T32x64>();
+constexpr long long kMaxColumns = maxGemmColumns<T128x128, T64x64, T32x64>();
+
+// Whether every launch of this geometry fits (see internal.h, launch limits).
+std::string checkBackwardFilterLaunch(const ConvGeometry& g) {
+  const GemmExtents e{g.K / g.groups,
+                      static_cast<long long>(g.C / g.groups) * g.R * g.S,
+                      static_cast<long long>(g.N) * g.P * g.Q,
+                      g.groups,
+                      "K/groups",
+                      "C/groups·R·S",
+                      "N·P·Q",
+                      "groups"};
+  return checkGemmLaunch(e, kMaxRows, kMaxColumns);
+}
 
 template <class Cfg>
 hipError_t launch(const kern::BwdFilterProblem& prob, int M, int N, int zdim, float* ws) {
@@ -32,7 +58,8 @@ hipError_t launch(const kern::BwdFilterProblem& prob, int M, int N, int zdim, fl
 
 Status conv2dBackwardFilter(const ConvGeometry& cg, const float* dy, const float* x, float* dw, size_t* extraBytes) {
   const std::string what = "gpu conv2dBackwardFilter (" + describe(cg) + ")";
-  const std::string bad = checkGeometry(cg);
+  std::string bad = checkGeometry(cg);
+  if (bad.empty()) bad = checkBackwardFilterLaunch(cg);
   if (!bad.empty()) return usageError(what + ": " + bad);
   if (dy == nullptr || x == nullptr || dw == nullptr) return usageError(what + ": null device buffer");
   std::lock_guard<std::mutex> lock(backendMutex());
@@ -40,9 +67,11 @@ Status conv2dBackwardFilter(const ConvGeometry& cg, const float* dy, const float
   const int M = g.Kg, N = g.Cg * g.R * g.S;
   const long long Kt = static_cast<long long>(g.N) * g.P * g.Q;
   const int first = (M >= 128 && N >= 128) ? 0 : M > 32 ? 1 : 2;
-  const TileChoice ch = chooseTiles(kTiles + first, 3 - first, M, N, Kt, g.G, 1 << 20, kMaxSplitWorkspace);
+  const TileCandidate* tiles = backwardFilterTiles();
+  const TileChoice ch =
+      chooseTiles(tiles + first, 3 - first, M, N, Kt, g.G, maxSplitsFor(g.G, 1 << 20), kMaxSplitWorkspace);
   const int config = first + ch.config;
-  const int BK = 16;
+  const long long BK = tiles[config].BK;
   kern::BwdFilterProblem prob;
   prob.geo = g;
   prob.dy = dy;

@@ -24,7 +24,8 @@ struct Geo {
   int G, Cg, Kg;
 };
 
-// MINB: blocks per multiprocessor the register allocation must allow (__launch_bounds__).
+// MINB: blocks per multiprocessor the register allocation must allow (RP_LAUNCH_BOUNDS: on AMD
+// converted into waves per SIMD).
 template <int BM_, int BN_, int BK_, int TM_, int TN_, int MINB_ = 1>
 struct Tile {
   static constexpr int BM = BM_, BN = BN_, BK = BK_, TM = TM_, TN = TN_, MINB = MINB_;
@@ -46,7 +47,7 @@ __device__ __forceinline__ int frag_index(int t, int i) {
 __device__ __forceinline__ bool in_range(int v, int n) { return static_cast<unsigned>(v) < static_cast<unsigned>(n); }
 
 template <class Cfg, class Problem>
-__global__ void __launch_bounds__(Cfg::NT, Cfg::MINB) igemm_kernel(Problem prob, float* __restrict__ ws) {
+__global__ void RP_LAUNCH_BOUNDS(Cfg::NT, Cfg::MINB) igemm_kernel(Problem prob, float* __restrict__ ws) {
   constexpr int BM = Cfg::BM, BN = Cfg::BN, BK = Cfg::BK, TM = Cfg::TM, TN = Cfg::TN;
   static_assert(Cfg::NT % RP_WAVE == 0, "a block must be whole waves");
   __shared__ __align__(16) float As[2][BK][BM + kPad];
@@ -88,7 +89,17 @@ __global__ void __launch_bounds__(Cfg::NT, Cfg::MINB) igemm_kernel(Problem prob,
       la.load(prob, sl, k + BK);
       lb.load(prob, sl, k + BK);
     }
+    // AMD: two k steps per iteration, not BK. Fully unrolled, the AMD compiler hoists every LDS
+    // fragment read of the stage above its FMAs, so all fragments are live at once (about twice the
+    // tile's registers: 223–256 VGPRs for the 128×128 tiles on gfx1010, the largest spilling; 412–1088
+    // bytes of scratch per lane on gfx90c; 106–122 VGPRs and no scratch with two steps). Each acc[i][j]
+    // still sums kk = 0, 1, ... in order: the same FMAs in the same order, bit-identical results.
+    // NVIDIA keeps the full unroll (its PTX is unchanged).
+#if defined(__HIP_DEVICE_COMPILE__) && defined(__AMDGCN__)
+#pragma unroll 2
+#else
 #pragma unroll
+#endif
     for (int kk = 0; kk < BK; ++kk) {
       float a[TM], b[TN];
 #pragma unroll

@@ -204,7 +204,8 @@ struct BwdDataProblem {
   const float* __restrict__ wt;  // the filter as [K][R][S][C/G] (see transpose_filter_kernel)
   float* __restrict__ dx;
   int vec4;    // stride 1 and H·W % 4 == 0
-  int kchunk;  // split-K slice length; split-K is used only with one phase (stride 1), zz = slice
+  int kchunk;  // split-K slice length; split-K is used only with one phase (stride 1), zz = slice.
+               // With several phases: at least every phase's K/G·nr·ns (one slice)
 
   using Slice = BwdDataSlice;
   __device__ static void taps(int f, int pad, int stride, int dil, int R, int* r0, int* step, int* count) {

@@ -105,20 +105,45 @@ bool isAvailable(std::string* why) {
   return true;
 }
 
-int multiprocessorCount() {
-  static int sms = 0;
-  if (sms == 0) {
-    int dev = 0;
-    hipDeviceProp_t prop;
-    if (hipGetDevice(&dev) == hipSuccess && hipGetDeviceProperties(&prop, dev) == hipSuccess) {
-      sms = prop.multiProcessorCount;
-    } else {
-      (void)hipGetLastError();
-      sms = 16;
-    }
-  }
-  return sms;
+namespace {
+
+// fp32 FMA lanes of one NVIDIA SM (CUDA C Programming Guide, arithmetic instruction throughput): 64 on
+// compute capability 6.0, 7.x and 8.0; 128 on 5.x, 6.1/6.2, 8.6–8.9, 9.0 and later.
+double nvidiaFmaPerClock(int major, int minor) {
+  if (major == 7 || (major == 6 && minor == 0) || (major == 8 && minor == 0)) return 64;
+  return 128;
 }
+
+DeviceRates readDeviceRates() {
+  DeviceRates r;
+  int dev = 0;
+  hipDeviceProp_t prop;
+  if (hipGetDevice(&dev) != hipSuccess || hipGetDeviceProperties(&prop, dev) != hipSuccess) {
+    (void)hipGetLastError();
+    return r;  // the defaults; the launches will report the device's error
+  }
+  r.multiprocessors = prop.multiProcessorCount;
+  r.waveSize = prop.warpSize;
+#if defined(__HIPCC__) || defined(__HIP_PLATFORM_AMD__)
+  // A CU does 64 FMA per clock: 4 SIMD16 on GCN/CDNA, 2 SIMD32 on RDNA (gfx10 and later), which has
+  // only 2 schedulers per CU.
+  r.fmaPerClock = 64;
+  r.schedulers = prop.gcnArchName[3] == '1' ? 2 : 4;  // gfx10xx–gfx12xx; not gfx9xx, gfx8xx
+#else
+  r.fmaPerClock = nvidiaFmaPerClock(prop.major, prop.minor);
+  r.schedulers = 4;
+#endif
+  return r;
+}
+
+}  // namespace
+
+const DeviceRates& deviceRates() {
+  static const DeviceRates rates = readDeviceRates();
+  return rates;
+}
+
+int multiprocessorCount() { return deviceRates().multiprocessors; }
 
 Status deviceInfo(DeviceInfo* out) {
   int dev = 0;
@@ -232,12 +257,32 @@ kern::Geo toGeo(const ConvGeometry& g) {
   return o;
 }
 
+std::string checkGemmLaunch(const GemmExtents& e, long long maxRows, long long maxColumns) {
+  std::ostringstream m;
+  if (e.rows > maxRows) {
+    m << "the GEMM's rows (" << e.rowsName << " = " << e.rows << ") exceed " << maxRows
+      << ", the most every tile takes on both vendors (32-bit GEMM indices; AMD counts grid x in 32-bit threads)";
+  } else if (e.columns > maxColumns) {
+    m << "the GEMM's columns (" << e.columnsName << " = " << e.columns << ") exceed " << maxColumns
+      << ", the most every tile takes (65535 blocks along grid y)";
+  } else if (e.reduction > kMaxGemmExtent) {
+    m << "the GEMM's reduction (" << e.reductionName << " = " << e.reduction << ") exceeds " << kMaxGemmExtent
+      << " (the kernels count it with 32-bit integers)";
+  } else if (e.gridZ > kMaxGridYZ) {
+    m << e.gridZName << " = " << e.gridZ << " exceeds " << kMaxGridYZ << " (the grid's z limit)";
+  }
+  return m.str();
+}
+
 TileChoice chooseTiles(const TileCandidate* cands, int count, long long M, long long N, long long Kt,
                        long long batches, int maxSplits, size_t maxWorkspaceBytes) {
-  // Cycle estimate on the busiest SM: blocks per SM × FMA per block / (128 FMA/clk × efficiency),
-  // with a penalty when an SM holds a single block (too few warps to hide latency); split-K adds
-  // the reduce pass (workspace write + read at ~1.7 kB/clk) and a launch.
-  const int sms = multiprocessorCount();
+  // Cycle estimate on the busiest multiprocessor: blocks per SM × FMA per block / (FMA lanes × efficiency),
+  // with a penalty when an SM holds a single block (too few waves to hide latency); split-K adds the
+  // reduce pass (workspace write + read at ~1.7 kB/clk, calibrated on an H100) and a launch.
+  const DeviceRates& dev = deviceRates();
+  const int sms = dev.multiprocessors;
+  // Waves that keep a multiprocessor's schedulers busy: 4 each (16 warps on NVIDIA and on a GCN CU).
+  const double fullWaves = 4.0 * dev.schedulers;
   TileChoice best;
   double bestCost = 1e300;
   static const int kSplits[] = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256};
@@ -252,9 +297,9 @@ TileChoice chooseTiles(const TileCandidate* cands, int count, long long M, long 
       const long long blocks = ((M + t.BM - 1) / t.BM) * ((N + t.BN - 1) / t.BN) * batches * s;
       const long long perSM = (blocks + sms - 1) / sms;
       const long long resident = std::min<long long>(perSM, t.blocksPerSM);
-      const double occupancy = t.warps > 0 ? std::min(1.0, static_cast<double>(resident * t.warps) / 16.0)
-                                           : (resident >= 2 ? 1.0 : 0.6);
-      const double rate = 128.0 * t.efficiency * occupancy;
+      const double waves = static_cast<double>(resident * t.warps) * 32.0 / dev.waveSize;
+      const double occupancy = t.warps > 0 ? std::min(1.0, waves / fullWaves) : (resident >= 2 ? 1.0 : 0.6);
+      const double rate = dev.fmaPerClock * t.efficiency * occupancy;
       const double work = static_cast<double>(t.BM) * t.BN * static_cast<double>(std::max<long long>(kPer, t.BK));
       double cost = static_cast<double>(perSM) * work / rate + 3000.0;
       if (s > 1) cost += wsBytes * 2.0 / 1700.0 + 5000.0;

@@ -4,9 +4,15 @@
 //                                 float64 CPU reference; backward-filter determinism; OOM recovery
 //   conv_harness tune LIST [fwd|dx|dw]  forward: time of every tile configuration × split-K factor per
 //                                 shape; dx/dw: the backward pass's time as the cost model picks it
+//   conv_harness limits [all]     geometries at the kernels' index and launch limits (about 13 GB of
+//                                 device memory; `all` adds a stride phase with > 2^30 taps: minutes)
 //   conv_harness suite LIST DIR   for each line "name N C H W K R S stride pad" of LIST, reads
 //                                 DIR/name/{x,w,dy,y,dx,dw}.f32 (inputs and PyTorch references), compares
 //                                 and times ours; prints one JSON object per line
+// Build (from native/src; hipcc likewise with -x cu dropped and --offload-arch):
+//   nvcc -x cu -std=c++17 -O3 -arch=sm_90 -DROCM_PATCH_WITH_GPU=1 -I. gpu/tools/conv_harness.cc gpu/conv_*.hip \
+//     gpu/runtime.hip device/runtime_gpu.hip device/runtime_host.cc device/caching_allocator.cc \
+//     device/context.cc device/staging.cc -o conv_harness
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -336,6 +342,75 @@ int tune(const char* list, const char* what) {
   return 0;
 }
 
+// Sets floats of a device buffer from the host (a few values in an otherwise filled buffer).
+void poke(float* dst, size_t at, const std::vector<float>& values) {
+  die(copyToDevice(dst + at, values.data(), values.size()));
+}
+
+void expectRefused(const char* name, const Status& s, const char* needle) {
+  const bool ok = !s.ok() && s.message.find(needle) != std::string::npos;
+  if (!ok) ++g_failures;
+  std::printf("%s %s: %s\n", ok ? "ok  " : "FAIL", name, s.ok() ? "no error (expected a refusal)" : s.message.c_str());
+}
+
+void expectValues(const char* name, const Status& s, const Dev& out, const std::vector<float>& want) {
+  Status st = s.ok() ? synchronize("limits") : s;
+  bool ok = st.ok();
+  std::vector<float> got;
+  if (ok) {
+    got = out.get();
+    for (size_t i = 0; i < want.size(); ++i) ok = ok && got[i] == want[i];
+  }
+  if (!ok) ++g_failures;
+  std::printf("%s %s:", ok ? "ok  " : "FAIL", name);
+  if (!st.ok()) std::printf(" %s", st.message.c_str());
+  for (size_t i = 0; i < got.size() && i < want.size(); ++i) std::printf(" %g (want %g)", got[i], want[i]);
+  std::printf("\n");
+}
+
+// Geometries at the index and launch limits of issue 18. Refusals happen before any memory is touched,
+// so their buffers are one float; the others run on real buffers with a known answer.
+int limits(bool all) {
+  const int big = static_cast<int>((1LL << 31) - 64);  // a valid tensor size, past every GEMM limit
+  Dev one(1);
+  ConvGeometry g;
+  g.N = 1; g.C = 1; g.H = 1; g.W = big; g.K = 1; g.R = 1; g.S = 1; g.P = 1; g.Q = big;
+  // Forward rows N·P·Q: a 128-row tile's grid would be 2^32 threads, past AMD's 32-bit grid.
+  expectRefused("forward, N·P·Q = 2^31 − 64", conv2dForward(g, one.p, one.p, nullptr, false, one.p,
+                                                              ForwardAlgo::kImplicitGemm, nullptr),
+                "the GEMM's rows (N·P·Q = 2147483584) exceed");
+  // Backward-filter reduction N·P·Q: kchunk rounded up to 2^31 wrapped negative (dw came out zero).
+  expectRefused("backward-filter, N·P·Q = 2^31 − 64", conv2dBackwardFilter(g, one.p, one.p, one.p, nullptr),
+                "the GEMM's reduction (N·P·Q = 2147483584) exceeds");
+  // Backward-data with 2^31 − 8 weights: the filter transpose's grid-stride index passed 2^31 (an
+  // out-of-bounds fault). dy is one-hot at the last channel, whose weights are (2, 3): dx = (2, 3).
+  {
+    ConvGeometry d;
+    d.N = 1; d.C = 2; d.H = 1; d.W = 1; d.K = (1 << 30) - 4; d.R = 1; d.S = 1; d.P = 1; d.Q = 1;
+    Dev w(size_t(d.K) * 2), dy(size_t(d.K)), dx(2);
+    die(fill(w.p, 0.f, w.n));
+    die(fill(dy.p, 0.f, dy.n));
+    poke(w.p, w.n - 2, {2.f, 3.f});
+    poke(dy.p, dy.n - 1, {1.f});
+    expectValues("backward-data, 2^31 − 8 weights", conv2dBackwardData(d, dy.p, w.p, dx.p, nullptr), dx, {2.f, 3.f});
+  }
+  if (all) {
+    // Stride 2 with dilation 2: phase 0 takes all 3 taps of 400M filters, 1.2e9 > 2^30 reduction steps in
+    // one slice (before: cut at 2^30, a silently wrong dx). One-hot at the last filter, taps (1, 2, 3).
+    ConvGeometry d;
+    d.N = 1; d.C = 1; d.H = 5; d.W = 1; d.K = 400000000; d.R = 3; d.S = 1; d.P = 1; d.Q = 1;
+    d.strideH = 2; d.dilationH = 2;
+    Dev w(size_t(d.K) * 3), dy(size_t(d.K)), dx(5);
+    die(fill(w.p, 0.f, w.n));
+    die(fill(dy.p, 0.f, dy.n));
+    poke(w.p, w.n - 3, {1.f, 2.f, 3.f});
+    poke(dy.p, dy.n - 1, {1.f});
+    expectValues("backward-data, stride 2, dilation 2, 1.2e9 taps in a phase",
+                 conv2dBackwardData(d, dy.p, w.p, dx.p, nullptr), dx, {1.f, 0.f, 2.f, 0.f, 3.f});
+  }
+  return g_failures == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -351,6 +426,8 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "check") == 0) return check(argc >= 3 ? std::atoi(argv[2]) : 160);
   if (argc >= 4 && std::strcmp(argv[1], "suite") == 0) return suite(argv[2], argv[3]);
   if (argc >= 3 && std::strcmp(argv[1], "tune") == 0) return tune(argv[2], argc >= 4 ? argv[3] : "fwd");
-  std::fprintf(stderr, "usage: conv_harness check | suite LIST DIR\n");
+  if (argc >= 2 && std::strcmp(argv[1], "limits") == 0)
+    return limits(argc >= 3 && std::strcmp(argv[2], "all") == 0);
+  std::fprintf(stderr, "usage: conv_harness check [COUNT] | tune LIST [fwd|dx|dw] | limits [all] | suite LIST DIR\n");
   return 1;
 }

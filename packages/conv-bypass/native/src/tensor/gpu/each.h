@@ -39,6 +39,7 @@ inline bool within32(int64_t bound) { return bound >= 0 && bound <= INT32_MAX; }
 
 template <class T>
 __device__ inline T waveXor(T v, int laneMask) {
+  rp_check_wave();  // the butterflies span RP_WAVE lanes
 #if defined(__CUDACC__) && !defined(__HIP_PLATFORM_AMD__)
   return __shfl_xor_sync(0xffffffffu, v, laneMask);
 #else

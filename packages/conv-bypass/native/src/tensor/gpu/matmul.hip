@@ -193,8 +193,11 @@ struct MatMulProblem {
   __device__ float finish(const EntryBases& e, int m, int n, float v) const {
     const bool hasBias = bias.p != nullptr;
     const float bv = hasBias ? bias.p[e.bias + m * bias.sm + n * bias.sn] : 0.f;
-    const float al = act == Activation::k_prelu ? prelu.p[e.prelu + m * prelu.sm + n * prelu.sn] : alpha;
-    return finishElement<float, float>(v, hasBias, bv, act, al);
+    // Two calls, not one with `c ? prelu.p[...] : alpha`: LLVM turns that choice between two loads into a
+    // load from a chosen address, which puts alpha in scratch memory on AMD.
+    if (act == Activation::k_prelu)
+      return finishElement<float, float>(v, hasBias, bv, act, prelu.p[e.prelu + m * prelu.sm + n * prelu.sn]);
+    return finishElement<float, float>(v, hasBias, bv, act, alpha);
   }
   // igemm_kernel stores with g == sl.g (bases cached in the slice); reduce_kernel with slice(0, 0) and
   // every g.
@@ -237,18 +240,35 @@ struct MatMulProblem {
 // layers, squares 256–4096, split-K, batched); the worst were square 256 (1.25×) and NHWC 1×1-conv
 // GEMMs with K = 64–128 (1.16–1.24×, where 32×32 wins). ROCM_PATCH_MATMUL_TILE=config[,splits] (or
 // =direct) forces a choice, for such sweeps.
+#if defined(__HIP_PLATFORM_AMD__) || defined(__HIPCC__)
+// AMD: halved k stages where LDS, not registers, would limit a gfx9 CU (64 KB for 4 SIMDs) to one wave
+// per SIMD: the large tile's BK 16 stages take 33,792 bytes (one block per CU), and the 64-thread tiles
+// are one wave64 each, so their 9,728 bytes would let 6 blocks share 4 SIMDs. BK 8 (16,896 bytes) and BK 4
+// (4,864 bytes) leave room for 3 and 13 blocks.
+using T128x128 = kern::Tile<128, 128, 8, 8, 8, 2>;
+using T16x128 = kern::Tile<16, 128, 4, 4, 8>;
+using T128x16 = kern::Tile<128, 16, 4, 8, 4>;
+#else
 using T128x128 = kern::Tile<128, 128, 16, 8, 8, 2>;
+using T16x128 = kern::Tile<16, 128, 8, 4, 8>;
+using T128x16 = kern::Tile<128, 16, 8, 8, 4>;
+#endif
 using T64x128 = kern::Tile<64, 128, 16, 4, 8, 2>;
 using T128x64 = kern::Tile<128, 64, 8, 8, 4, 2>;
 using T32x32 = kern::Tile<32, 32, 8, 4, 4>;
-using T16x128 = kern::Tile<16, 128, 8, 4, 8>;
-using T128x16 = kern::Tile<128, 16, 8, 8, 4>;
 
-const TileCandidate kTiles[] = {
-    {128, 128, 16, 1.00, 2, 8}, {64, 128, 16, 0.85, 2, 8}, {128, 64, 8, 0.85, 2, 8},
-    {32, 32, 8, 0.45, 8, 2},    {16, 128, 8, 0.55, 8, 2},  {128, 16, 8, 0.55, 8, 2},
-};
-constexpr int kTileCount = sizeof(kTiles) / sizeof(kTiles[0]);
+// The table above with each tile's blocks per multiprocessor as this device's occupancy calculator
+// gives them (read at first use; on an H200 the same as the ptxas estimates above).
+const TileCandidate* matmulTiles() {
+  using ::rocm_patch::gpu::tileCandidate;
+  static const TileCandidate t[] = {
+      tileCandidate<T128x128, MatMulProblem>(1.00, 8), tileCandidate<T64x128, MatMulProblem>(0.85, 8),
+      tileCandidate<T128x64, MatMulProblem>(0.85, 8),  tileCandidate<T32x32, MatMulProblem>(0.45, 2),
+      tileCandidate<T16x128, MatMulProblem>(0.55, 2),  tileCandidate<T128x16, MatMulProblem>(0.55, 2),
+  };
+  return t;
+}
+constexpr int kTileCount = 6;
 
 // Split-K: up to 256 slices (tall-skinny K: a dense layer's weight gradient, K = batch·pixels of a
 // conv-as-GEMM), workspace ≤ the conv kernels' 48 MB.
@@ -395,9 +415,13 @@ Status launchTiled(const MatMulArgs& a) {
   for (int attempt = 0; attempt < 2 && count == 0; ++attempt) {
     columnsAsM = attempt == 0;
     const int64_t gn = columnsAsM ? a.M : a.N;
+    // Grid x counts threads in 32 bits on AMD: tiles of 4 threads per row take ≤ 2^30 rows.
+    const int64_t gm = columnsAsM ? a.N : a.M;
+    const TileCandidate* tiles = matmulTiles();
     for (int c = 0; c < kTileCount; ++c)
-      if ((gn + kTiles[c].BN - 1) / kTiles[c].BN <= kGridYZ) {
-        cands[count] = kTiles[c];
+      if ((gn + tiles[c].BN - 1) / tiles[c].BN <= kGridYZ &&
+          (gm + tiles[c].BM - 1) / tiles[c].BM * (tiles[c].warps * 32) <= ::rocm_patch::gpu::kMaxGridThreadsX) {
+        cands[count] = tiles[c];
         index[count++] = c;
       }
   }
@@ -413,7 +437,7 @@ Status launchTiled(const MatMulArgs& a) {
       if (index[c] == f.config) config = f.config;
     if (f.splits > 0) ch.splits = f.splits;
   }
-  const int bk = kTiles[config].BK;  // kchunk: a multiple of the tile's BK
+  const int bk = matmulTiles()[config].BK;  // kchunk: a multiple of the tile's BK
   p.kchunk = static_cast<int>(((a.K + ch.splits - 1) / ch.splits + bk - 1) / bk * bk);
   int splits = static_cast<int>((a.K + p.kchunk - 1) / p.kchunk);
 

@@ -78,23 +78,35 @@ struct Picked {
   int64_t idx;
 };
 
+// The reducers decide which of two picks to keep with these predicates, then copy it field by field
+// (pick), from values: choosing between two references (`c ? a : b`, or `c ? a.v : b.v`) selects an
+// address, which makes the AMD compiler keep the running state in scratch memory (16–40 bytes per lane
+// in the GPU reduction loops).
 template <class T>
-RP_HD inline Picked<T> earlier(const Picked<T>& a, const Picked<T>& b) {
-  return b.idx < a.idx ? b : a;
+RP_HD inline Picked<T> pick(bool first, const Picked<T>& a, const Picked<T>& b) {
+  const T av = a.v, bv = b.v;
+  const int64_t ai = a.idx, bi = b.idx;
+  return Picked<T>{first ? av : bv, first ? ai : bi};
+}
+
+// Whether a is the earlier (later) of two picks; on equal indices a.
+template <class T>
+RP_HD inline bool isEarlier(const Picked<T>& a, const Picked<T>& b) {
+  return !(b.idx < a.idx);
 }
 
 template <class T>
-RP_HD inline Picked<T> later(const Picked<T>& a, const Picked<T>& b) {
-  return b.idx > a.idx ? b : a;
+RP_HD inline bool isLater(const Picked<T>& a, const Picked<T>& b) {
+  return !(b.idx > a.idx);
 }
 
-// The larger (kGreater) or smaller value of two valid, non-NaN picks; on equal values (±0 included) the
-// earlier one, like the cpu's strict comparison against the running extreme.
+// Whether a is the larger (kGreater) or smaller value of two valid, non-NaN picks; on equal values (±0
+// included) the earlier one, like the cpu's strict comparison against the running extreme.
 template <bool kGreater, class T>
-RP_HD inline Picked<T> extreme(const Picked<T>& a, const Picked<T>& b) {
-  if (kGreater ? b.v > a.v : b.v < a.v) return b;
-  if (kGreater ? a.v > b.v : a.v < b.v) return a;
-  return earlier(a, b);
+RP_HD inline bool isExtreme(const Picked<T>& a, const Picked<T>& b) {
+  if (kGreater ? b.v > a.v : b.v < a.v) return false;
+  if (kGreater ? a.v > b.v : a.v < b.v) return true;
+  return isEarlier(a, b);
 }
 
 // Every reducer is an aggregate of the reduced length as float32 (what Mean divides by) and is built
@@ -148,11 +160,12 @@ struct Extreme {
   RP_REDUCER_BASE(T, Picked<T>)
   RP_HD State identity() const { return State{T(0), -1}; }
   RP_HD State load(T x, int64_t k) const { return State{x, k}; }
-  RP_HD State combine(const State& a, const State& b) const {
-    if (a.idx < 0) return b;
-    if (b.idx < 0) return a;
-    if (isNan(a.v) || isNan(b.v)) return isNan(a.v) ? (isNan(b.v) ? earlier(a, b) : a) : b;
-    return extreme<kGreater>(a, b);
+  RP_HD State combine(const State& a, const State& b) const { return pick(keepsFirst(a, b), a, b); }
+  RP_HD static bool keepsFirst(const State& a, const State& b) {
+    if (a.idx < 0) return false;
+    if (b.idx < 0) return true;
+    if (isNan(a.v) || isNan(b.v)) return isNan(a.v) ? (isNan(b.v) ? isEarlier(a, b) : true) : false;
+    return isExtreme<kGreater>(a, b);
   }
   RP_HD Out finish(const State& s, int64_t) const { return s.idx < 0 ? undefinedValue<T>() : s.v; }
 };
@@ -168,12 +181,13 @@ struct ArgExtreme {
   RP_REDUCER_BASE(int32_t, Picked<T>)
   RP_HD State identity() const { return State{T(0), -1}; }
   RP_HD State load(T x, int64_t k) const { return State{x, isNan(x) && k != 0 ? int64_t{-1} : k}; }
-  RP_HD State combine(const State& a, const State& b) const {
-    if (a.idx < 0) return b;
-    if (b.idx < 0) return a;
-    if (isNan(a.v)) return a;  // index 0
-    if (isNan(b.v)) return b;
-    return extreme<kGreater>(a, b);
+  RP_HD State combine(const State& a, const State& b) const { return pick(keepsFirst(a, b), a, b); }
+  RP_HD static bool keepsFirst(const State& a, const State& b) {
+    if (a.idx < 0) return false;
+    if (b.idx < 0) return true;
+    if (isNan(a.v)) return true;  // index 0
+    if (isNan(b.v)) return false;
+    return isExtreme<kGreater>(a, b);
   }
   RP_HD Out finish(const State& s, int64_t) const { return s.idx < 0 ? 0 : toInt32(static_cast<double>(s.idx)); }
 };
@@ -189,12 +203,13 @@ struct All {
   RP_REDUCER_BASE(T, Picked<T>)
   RP_HD State identity() const { return State{T(0), -1}; }
   RP_HD State load(T x, int64_t k) const { return State{x, k}; }
-  RP_HD State combine(const State& a, const State& b) const {
-    if (a.idx < 0) return b;
-    if (b.idx < 0) return a;
+  RP_HD State combine(const State& a, const State& b) const { return pick(keepsFirst(a, b), a, b); }
+  RP_HD static bool keepsFirst(const State& a, const State& b) {
+    if (a.idx < 0) return false;
+    if (b.idx < 0) return true;
     const bool fa = falsy(a.v), fb = falsy(b.v);
-    if (fa != fb) return fa ? a : b;
-    return fa ? earlier(a, b) : later(a, b);
+    if (fa != fb) return fa;
+    return fa ? isEarlier(a, b) : isLater(a, b);
   }
   RP_HD Out finish(const State& s, int64_t) const { return s.idx < 0 ? undefinedValue<T>() : s.v; }
 };
@@ -205,12 +220,13 @@ struct Any {
   RP_REDUCER_BASE(T, Picked<T>)
   RP_HD State identity() const { return State{T(0), -1}; }
   RP_HD State load(T x, int64_t k) const { return State{x, k}; }
-  RP_HD State combine(const State& a, const State& b) const {
-    if (a.idx < 0) return b;
-    if (b.idx < 0) return a;
+  RP_HD State combine(const State& a, const State& b) const { return pick(keepsFirst(a, b), a, b); }
+  RP_HD static bool keepsFirst(const State& a, const State& b) {
+    if (a.idx < 0) return false;
+    if (b.idx < 0) return true;
     const bool ta = !falsy(a.v), tb = !falsy(b.v);
-    if (ta != tb) return ta ? a : b;
-    return ta ? earlier(a, b) : later(a, b);
+    if (ta != tb) return ta;
+    return ta ? isEarlier(a, b) : isLater(a, b);
   }
   RP_HD Out finish(const State& s, int64_t) const { return s.idx < 0 ? undefinedValue<T>() : s.v; }
 };
