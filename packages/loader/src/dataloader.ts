@@ -153,7 +153,7 @@ export class DataLoader<T = unknown, B extends object = Collated<T>>
   constructor(options: DataLoaderOptions<T, B>) {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(
-        `new DataLoader: options must be an object with at least a dataset ({ dataset, batchSize, … }), got ${formatValue(options)}`,
+        `new DataLoader(options): options must be an object with at least { dataset }, got ${formatValue(options)}`,
       );
     }
     checkOptionKeys('new DataLoader', 'options', options, OPTION_KEYS);

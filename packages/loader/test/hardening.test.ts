@@ -231,7 +231,7 @@ describe('errors thrown as plain objects', () => {
 describe('unknown options', () => {
   it('new DataLoader with no options names the class', () => {
     expect(() => new (DataLoader as unknown as new () => unknown)()).toThrow(
-      /^new DataLoader: options must be an object with at least a dataset/,
+      /^new DataLoader\(options\): options must be an object with at least \{ dataset \}, got undefined$/,
     );
   });
 
