@@ -1,4 +1,5 @@
 import { isTensor, isTypedArray, shapeSize, type Tensor, type TypedArray } from './tensor.js';
+import { uninitialised } from './uninitialised.js';
 
 /** Collated fields: each item field stacked into one tensor with a leading batch dimension. */
 export interface CollatedFields {
@@ -40,7 +41,17 @@ type TypedArrayConstructor = new (length: number) => TypedArray;
 /** Where collate gets the memory of a stacked field: a fresh array by default, an arena in process workers. */
 export type Allocate = (Ctor: TypedArrayConstructor, length: number) => TypedArray;
 
-const allocateFresh: Allocate = (Ctor, length) => new Ctor(length);
+/** A fresh array: collate copies every item into it, so its memory is not zeroed first. */
+const allocateFresh: Allocate = (Ctor, length) =>
+  uninitialised(
+    Ctor as unknown as new (
+      b: ArrayBuffer,
+      o: number,
+      n: number,
+    ) => TypedArray,
+    (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT,
+    length,
+  );
 
 /**
  * Stacks a batch of items. Items are objects (or arrays, whose fields are then named '0', '1', …) of

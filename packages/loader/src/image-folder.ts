@@ -3,9 +3,10 @@
  * only this entry point imports), resized and normalised to CHW float32. With workers, decoding runs in
  * the workers: each builds its own instance from the module reference the instance carries.
  *
- * Per sample: sharp decodes, and a WebAssembly kernel (resample.ts) resizes and normalises in one pass,
- * with libvips' own weights and rounding, so the tensor is the one sharp's resize plus the normalisation
- * gave. Letting libvips resize costs about as much again as the decode for images of a few hundred
+ * Per sample: libjpeg-turbo compiled to WebAssembly decodes a JPEG (jpeg-decode.ts; sharp decodes the
+ * other formats and the JPEGs sharp would convert), and a WebAssembly kernel (resample.ts) resizes and
+ * normalises in one pass, with libvips' own weights and rounding, so the tensor is the one sharp's decode
+ * and resize plus the normalisation gave. Letting libvips resize costs about as much again as the decode for images of a few hundred
  * pixels (pipeline set-up, not arithmetic). Where sharp would decode a JPEG at reduced size (a reduction
  * by 3 or more) or the reduction is not one libvips reduce (enlarging, 4× or more), and for the formats
  * whose size is not read here, sharp resizes as before and the kernel only normalises.
@@ -17,6 +18,7 @@ import sharp from 'sharp';
 import { builtFileUrl } from './built-file.js';
 import { type MapDataset, type ModuleRef, moduleRefSymbol, type PortableDataset } from './dataset.js';
 import { readImageHeader } from './image-header.js';
+import { decodeJpeg } from './jpeg-decode.js';
 import { kernelReproducesResize, normaliseTable, resampleNormalise } from './resample.js';
 import type { Tensor } from './tensor.js';
 
@@ -164,6 +166,9 @@ export class ImageFolderDataset implements MapDataset<ImageItem>, PortableDatase
     const bytes = readFileSync(path);
     const header = readImageHeader(bytes);
     if (header && kernelReproducesResize(header, this.width, this.height)) {
+      // libjpeg-turbo in WebAssembly: sharp's pixels without libvips' per-image cost (jpeg-decode.ts).
+      const decoded = header.format === 'jpeg' ? decodeJpeg(bytes) : null;
+      if (decoded) return resampleNormalise(decoded, this.height, this.width, this.#table);
       const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
       // Alpha (a PNG transparency chunk), 16 bits or a size other than the header's: sharp resizes below.
       if (

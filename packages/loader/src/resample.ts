@@ -11,6 +11,7 @@
  * computed in float64 and rounded to float32, exactly what the JavaScript loop stored.
  */
 import { resampleWasmBase64 } from './resample-wasm.js';
+import { uninitialised } from './uninitialised.js';
 
 /** One axis of a resize: for each output pixel, `taps` input indices (clamped to the image) and int16 weights. */
 export interface AxisTaps {
@@ -185,7 +186,7 @@ export function resampleNormalise(
   outHeight: number,
   outWidth: number,
   table: Float32Array,
-  out: Float32Array = new Float32Array(3 * outHeight * outWidth),
+  out?: Float32Array,
 ): Float32Array {
   const { pixels, width, height, channels } = input;
   const fn = 'resampleNormalise';
@@ -212,7 +213,7 @@ export function resampleNormalise(
   }
   if (!(table instanceof Float32Array) || table.length !== 768)
     throw new RangeError(`${fn}: table must be a Float32Array of 3 × 256 entries`);
-  if (!(out instanceof Float32Array) || out.length !== 3 * outHeight * outWidth)
+  if (out !== undefined && (!(out instanceof Float32Array) || out.length !== 3 * outHeight * outWidth))
     throw new RangeError(`${fn}: out must be a Float32Array of 3 × ${outHeight} × ${outWidth} elements`);
 
   const vertical = cachedTaps(height, outHeight);
@@ -234,13 +235,15 @@ export function resampleNormalise(
   const dest = take(4 * width * channels);
   const tmp = take(channels * width * outHeight);
   const lut = take(4 * 768);
-  const dst = take(4 * out.length);
+  const dst = take(4 * 3 * outHeight * outWidth);
   // Every offset the kernel computes (int32) stays below this, and so inside the memory.
   if (end > MAX_MEMORY) {
     throw new RangeError(
       `${fn}: ${width}×${height}×${channels} → ${outWidth}×${outHeight} needs ${end} bytes of kernel memory, more than ${MAX_MEMORY}`,
     );
   }
+  // Not zeroed: the kernel's output is copied over all of it.
+  out ??= uninitialised(Float32Array, 4, 3 * outHeight * outWidth);
   const have = k.memory.buffer.byteLength;
   if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
   const buffer = k.memory.buffer;

@@ -81,8 +81,9 @@ describe('ImageFolderDataset', () => {
 
   it('gives batches equal to sharp’s resize plus the normalisation, on every decode path', async () => {
     // Textured images (lanczos3 rings and clips on them) for each path: the kernel resizes a plain decode
-    // (JPEG and 8-bit PNG within its ratios, grey too), sharp resizes the others (a JPEG that sharp decodes
-    // at half size, enlarging, alpha, 16 bits, WebP).
+    // (a JPEG decoded in WebAssembly, an 8-bit PNG within its ratios, grey too), sharp resizes the others
+    // (a JPEG that sharp decodes at half size, enlarging, alpha, 16 bits, WebP), and sharp decodes the
+    // JPEGs it converts (CMYK, an ICC profile).
     const dir = tempDir();
     try {
       mkdirSync(join(dir, 'a'));
@@ -117,6 +118,15 @@ describe('ImageFolderDataset', () => {
       await texture(100, 100, 3)
         .webp()
         .toFile(join(dir, 'a', '7.webp'));
+      // JPEGs the WebAssembly decoder leaves to sharp, which converts them to sRGB: CMYK, an ICC profile.
+      await texture(100, 100, 3)
+        .toColourspace('cmyk')
+        .jpeg()
+        .toFile(join(dir, 'a', '8-cmyk.jpg'));
+      await texture(120, 90, 3)
+        .withIccProfile('p3')
+        .jpeg({ quality: 95, chromaSubsampling: '4:4:4', progressive: true })
+        .toFile(join(dir, 'a', '9-icc.jpg'));
       const [height, width] = [64, 80];
       const mean = [0.5, 0.4, 0.3] as const;
       const std = [0.2, 0.25, 0.3] as const;
@@ -138,13 +148,13 @@ describe('ImageFolderDataset', () => {
       for (const numWorkers of [0, 2]) {
         const loader = new DataLoader({
           dataset: new ImageFolderDataset(options),
-          batchSize: 8,
+          batchSize: 10,
           numWorkers,
           runtime: 'process',
         });
         const [batch] = await collect(loader);
-        expect(batch!.image.shape).toEqual([8, 3, height, width]);
-        for (let b = 0; b < 8; b++) {
+        expect(batch!.image.shape).toEqual([10, 3, height, width]);
+        for (let b = 0; b < 10; b++) {
           const got = batch!.image.data.subarray(b * 3 * plane, (b + 1) * 3 * plane);
           const want = reference[b]!;
           let exact = 0;
