@@ -7,8 +7,10 @@
  * workers decode in parallel instead of meeting in libvips.
  *
  * It answers null for what sharp would change on the way (CMYK and YCCK, an embedded ICC profile), for
- * anything libjpeg-turbo reports as an error or a warning (sharp fails on warnings by default), and for
- * images over `maxPixels`: the caller then decodes with sharp, which converts or reports as before.
+ * anything libjpeg-turbo reports as an error or a warning (sharp fails on warnings by default), for
+ * coefficients no encoder writes (a corrupt file, where libjpeg-turbo's C and x86 SIMD IDCTs — this
+ * decoder's and sharp's — give different pixels), and for images over `maxPixels`: the caller then
+ * decodes with sharp, which converts or reports as before.
  */
 import { jpegWasmBase64 } from './jpeg-wasm.js';
 

@@ -6,11 +6,13 @@ import { join } from 'node:path';
 
 const here = new URL('.', import.meta.url).pathname;
 
-/** libjpeg-turbo 2.1.5's decompressor, as its CMake build compiles it without SIMD and arithmetic coding. */
+/** libjpeg-turbo 2.1.5's decompressor, as its CMake build compiles it (less its x86/Arm SIMD). */
 const libjpegTurbo = [
+  'jaricom',
   'jcomapi',
   'jdapimin',
   'jdapistd',
+  'jdarith',
   'jdatasrc',
   'jdcoefct',
   'jdcolor',

@@ -7,9 +7,10 @@
  * 256-pixel JPEG is more than the decode itself.
  *
  * It decodes only what sharp would hand back unchanged: 8-bit greyscale, YCbCr or RGB, without an ICC
- * profile (sharp converts those to sRGB through the profile) and without a single warning (sharp fails
- * on warnings by default). Everything else answers "not here" (0) and the caller uses sharp, which then
- * decodes, converts or reports the error as it always did.
+ * profile (sharp converts those to sRGB through the profile), without a single warning (sharp fails on
+ * warnings by default) and without coefficients beyond any encoder's (jsimd-wasm.c). Everything else
+ * answers "not here" (0) and the caller uses sharp, which then decodes, converts or reports the error as
+ * it always did.
  *
  * Memory: one arena from __heap_base, reset when each image begins, so nothing outlives an image and an
  * error cannot leak. Errors: libjpeg's error_exit must not return; it calls the imported `fail`, which
@@ -25,6 +26,9 @@
 #include "jmemsys.h"
 
 extern unsigned char __heap_base;
+
+/* jsimd-wasm.c: set when a block's coefficients were beyond any encoder's (a corrupt file). */
+extern int32_t jsimd_wasm_idct_out_of_range;
 
 /* Throws in JavaScript: error_exit and warnings end here (code: libjpeg's message code). */
 __attribute__((import_module("env"), import_name("fail"))) void fail(int32_t code);
@@ -133,6 +137,7 @@ __attribute__((export_name("decode"))) int32_t decode(const uint8_t *input, uint
   cinfo->dct_method = JDCT_ISLOW;
   cinfo->do_fancy_upsampling = TRUE;
 
+  jsimd_wasm_idct_out_of_range = 0;
   jpeg_start_decompress(cinfo);
   const uint32_t width = cinfo->output_width, height = cinfo->output_height;
   if (cinfo->output_components != channels) return 0;
@@ -147,6 +152,8 @@ __attribute__((export_name("decode"))) int32_t decode(const uint8_t *input, uint
     jpeg_read_scanlines(cinfo, rows, n);
   }
   jpeg_finish_decompress(cinfo);
+  /* Coefficients no encoder writes: sharp's decoder may give other pixels for them (jsimd-wasm.c). */
+  if (jsimd_wasm_idct_out_of_range) return 0;
   info[0] = (int32_t) width;
   info[1] = (int32_t) height;
   info[2] = channels;
