@@ -27,8 +27,9 @@
 
 extern unsigned char __heap_base;
 
-/* jsimd-wasm.c: set when a block's coefficients were beyond any encoder's (a corrupt file). */
-extern int32_t jsimd_wasm_idct_out_of_range;
+/* jsimd-wasm.c: whether any block's values went beyond any encoder's (a corrupt file) since the reset. */
+void jsimd_wasm_idct_range_reset(void);
+int32_t jsimd_wasm_idct_out_of_range(void);
 
 /* Throws in JavaScript: error_exit and warnings end here (code: libjpeg's message code). */
 __attribute__((import_module("env"), import_name("fail"))) void fail(int32_t code);
@@ -137,7 +138,7 @@ __attribute__((export_name("decode"))) int32_t decode(const uint8_t *input, uint
   cinfo->dct_method = JDCT_ISLOW;
   cinfo->do_fancy_upsampling = TRUE;
 
-  jsimd_wasm_idct_out_of_range = 0;
+  jsimd_wasm_idct_range_reset();
   jpeg_start_decompress(cinfo);
   const uint32_t width = cinfo->output_width, height = cinfo->output_height;
   if (cinfo->output_components != channels) return 0;
@@ -153,7 +154,7 @@ __attribute__((export_name("decode"))) int32_t decode(const uint8_t *input, uint
   }
   jpeg_finish_decompress(cinfo);
   /* Coefficients no encoder writes: sharp's decoder may give other pixels for them (jsimd-wasm.c). */
-  if (jsimd_wasm_idct_out_of_range) return 0;
+  if (jsimd_wasm_idct_out_of_range()) return 0;
   info[0] = (int32_t) width;
   info[1] = (int32_t) height;
   info[2] = channels;

@@ -108,28 +108,40 @@ static inline void transpose4(v128_t *a0, v128_t *a1, v128_t *a2, v128_t *a3) {
   *a3 = wasm_i64x2_shuffle(t1, t3, 1, 3);
 }
 
-/* range_limit[x & RANGE_MASK] of jdct.h's table for 8-bit samples: x wrapped into [-512, 511] (the mask),
- * then x + 128 clamped to [0, 255] (the table). Four lanes of int32 in, four of int32 out. */
-static inline v128_t range_limit4(v128_t x) {
+/* range_limit[x & RANGE_MASK] of jdct.h's table for 8-bit samples, given x + 512: x wrapped into
+ * [-512, 511] (the mask), then x + 128 clamped to [0, 255] (the table). Four lanes of int32. */
+static inline v128_t range_limit_biased4(v128_t biased) {
   const v128_t wrapped =
-      wasm_i32x4_sub(wasm_v128_and(wasm_i32x4_add(x, wasm_i32x4_splat(512)), wasm_i32x4_splat(1023)),
-                     wasm_i32x4_splat(512 - CENTERJSAMPLE));
+      wasm_i32x4_sub(wasm_v128_and(biased, wasm_i32x4_splat(1023)), wasm_i32x4_splat(512 - CENTERJSAMPLE));
   return wasm_i32x4_min(wasm_i32x4_max(wrapped, wasm_i32x4_splat(0)), wasm_i32x4_splat(MAXJSAMPLE));
 }
 
 _Static_assert(sizeof(ISLOW_MULT_TYPE) == 4, "jmorecfg.h makes MULTIPLIER an int when WITH_SIMD is not defined");
 
 /*
- * Set when a block holds values no encoder's file leads to, where libjpeg-turbo's C IDCT, which this
+ * Records whether a block held values no encoder's file leads to, where libjpeg-turbo's C IDCT, which this
  * reproduces, and its x86 SIMD IDCT, which sharp's decoder runs, part ways: the SIMD works in 16 bits
  * and saturates (dequantized coefficients and pass-1 results, each also added in pairs, and its final
  * clamp), where the C code has 32 bits and wraps out-of-range outputs through RANGE_MASK. Within
  * |dequantized| <= 8191, |pass-1| <= 16383 and outputs in [-512, 511] both give the same bytes; an
  * 8-bit encoder's coefficients stay under ~1,200. Beyond, only a corrupt quantization table or
  * coefficient gets there, and decode.c then leaves the file to sharp, so that even a corrupt file
- * decodes to sharp's pixels. decode.c clears it.
+ * decodes to sharp's pixels. The kernel only ORs into three records (a few operations per vector, no
+ * branch); decode.c reads them once per image.
  */
-int32_t jsimd_wasm_idct_out_of_range;
+static v128_t range_inputs, range_pass1, range_outputs;
+
+/* decode.c: clears the record before an image, and asks after it whether any block went beyond. */
+void jsimd_wasm_idct_range_reset(void) {
+  range_inputs = range_pass1 = range_outputs = wasm_i32x4_splat(0);
+}
+int32_t jsimd_wasm_idct_out_of_range(void) {
+  /* Each record ORs v + bias over every value: a bit above the range's width means one was outside. */
+  return wasm_v128_any_true(wasm_v128_or(
+      wasm_v128_or(wasm_v128_and(range_inputs, wasm_i32x4_splat(~16383)),
+                   wasm_v128_and(range_pass1, wasm_i32x4_splat(~32767))),
+      wasm_v128_and(range_outputs, wasm_i32x4_splat(~1023))));
+}
 
 static void idct_islow_wasm(jpeg_component_info *compptr, JCOEFPTR coef_block, JSAMPARRAY output_buf,
                             JDIMENSION output_col) {
@@ -144,24 +156,19 @@ static void idct_islow_wasm(jpeg_component_info *compptr, JCOEFPTR coef_block, J
   v128_t ws[2][8]; /* ws[h][k]: output row k of columns 4h..4h+3 */
   for (int h = 0; h < 2; h++) {
     v128_t in[8], out[8];
-    v128_t largest = wasm_i32x4_splat(0);
     for (int k = 0; k < 8; k++) {
       /* DEQUANTIZE: coefficient (short) times multiplier (int without libjpeg-turbo's own SIMD). */
       const v128_t c = h == 0 ? wasm_i32x4_extend_low_i16x8(coef[k]) : wasm_i32x4_extend_high_i16x8(coef[k]);
       in[k] = wasm_i32x4_mul(c, wasm_v128_load(quant + 8 * k + 4 * h));
-      /* Unsigned: a product that wrapped to INT_MIN counts as large too. */
-      largest = wasm_u32x4_max(largest, wasm_i32x4_abs(in[k]));
+      range_inputs = wasm_v128_or(range_inputs, wasm_i32x4_add(in[k], wasm_i32x4_splat(8192)));
     }
-    if (wasm_v128_any_true(wasm_u32x4_gt(largest, wasm_i32x4_splat(8191)))) jsimd_wasm_idct_out_of_range = 1;
     idct_1d(in, out);
     const v128_t shortcut = h == 0 ? wasm_i32x4_extend_low_i16x8(ac_zero) : wasm_i32x4_extend_high_i16x8(ac_zero);
     const v128_t dc = wasm_i32x4_shl(in[0], PASS1_BITS);
-    v128_t widest = wasm_i32x4_splat(0);
     for (int k = 0; k < 8; k++) {
       ws[h][k] = wasm_v128_bitselect(dc, DESCALE4(out[k], CONST_BITS - PASS1_BITS), shortcut);
-      widest = wasm_u32x4_max(widest, wasm_i32x4_abs(ws[h][k]));
+      range_pass1 = wasm_v128_or(range_pass1, wasm_i32x4_add(ws[h][k], wasm_i32x4_splat(16384)));
     }
-    if (wasm_v128_any_true(wasm_u32x4_gt(widest, wasm_i32x4_splat(16383)))) jsimd_wasm_idct_out_of_range = 1;
   }
   /* To rows: t[h][k] holds element k of rows 4h..4h+3 (lane j: row 4h + j). */
   v128_t t[2][8];
@@ -187,14 +194,13 @@ static void idct_islow_wasm(jpeg_component_info *compptr, JCOEFPTR coef_block, J
     for (int k = 2; k < 8; k++) any = wasm_v128_or(any, t[h][k]);
     const v128_t shortcut = wasm_i32x4_eq(any, wasm_i32x4_splat(0));
     const v128_t dc = DESCALE4(t[h][0], PASS1_BITS + 3);
-    v128_t outside = wasm_i32x4_splat(0);
     for (int k = 0; k < 8; k++) {
       const v128_t v = wasm_v128_bitselect(dc, DESCALE4(out[k], CONST_BITS + PASS1_BITS + 3), shortcut);
-      /* v + 512 outside [0, 1023] (unsigned): an output the C code wraps and the x86 SIMD clamps. */
-      outside = wasm_v128_or(outside, wasm_u32x4_gt(wasm_i32x4_add(v, wasm_i32x4_splat(512)), wasm_i32x4_splat(1023)));
-      res[h][k] = range_limit4(v);
+      /* v + 512 outside [0, 1023]: an output the C code wraps and the x86 SIMD clamps. */
+      const v128_t biased = wasm_i32x4_add(v, wasm_i32x4_splat(512));
+      range_outputs = wasm_v128_or(range_outputs, biased);
+      res[h][k] = range_limit_biased4(biased);
     }
-    if (wasm_v128_any_true(outside)) jsimd_wasm_idct_out_of_range = 1;
   }
   /* Back to rows of bytes: transpose, narrow (values are 0..255 already), store 8 per row. */
   for (int hr = 0; hr < 2; hr++) {
