@@ -7,8 +7,8 @@
 // the comparison measures the loader's parallelism. libvips' operation cache is off everywhere too
 // (sharpCache: false): every image is decoded once, so it cannot help, and its lock slows thread workers.
 // Where python3 can import torch and torchvision, PyTorch's DataLoader runs on the same folder in the same
-// run (torch-peer.mjs) and the ratio ours / PyTorch is printed per worker count; otherwise one line says
-// why it was skipped.
+// run (torch-peer.mjs), in every round right after ours, and the ratio ours / PyTorch of the best rounds
+// is printed per worker count; otherwise one line says why it was skipped.
 //
 //   npm run bench -w @rocm-patch/loader [-- --images 2000 --workers 0,1,2,4 --batch-size 32 --skip-tfjs]
 //                                          [--skip-torch] [--python python3] [--torch-script PATH]
@@ -229,6 +229,15 @@ const configs = workerCounts.flatMap((numWorkers) =>
   (numWorkers === 0 ? ['inline'] : ['thread', 'process']).map((runtime) => ({ numWorkers, runtime })),
 );
 const epochsOf = configs.map(() => []);
+// The PyTorch peer runs inside each round, right after ours, so that both sample the same stretches of a
+// machine whose speed drifts; each reports its best round.
+const torchRounds = [];
+let torchUnavailable = args['skip-torch']
+  ? { status: 'skipped', reason: '--skip-torch' }
+  : (() => {
+      const missing = torchMissingReason(args.python);
+      return missing ? { status: 'skipped', reason: missing } : null;
+    })();
 for (let round = 0; round < rounds; round++) {
   for (const [i, { numWorkers, runtime }] of configs.entries()) {
     const r = await measureLoader(root, numWorkers, runtime === 'inline' ? 'thread' : runtime);
@@ -236,6 +245,17 @@ for (let round = 0; round < rounds; round++) {
     process.stderr.write(
       `  round ${round + 1}: loader ${runtime} ×${numWorkers}: ${r.samplesPerSecond.toFixed(1)} samples/s\n`,
     );
+  }
+  if (!torchUnavailable) {
+    const t = await measureTorchRound();
+    if (t.status === 'measured') {
+      torchRounds.push(t.results);
+      for (const r of t.results) {
+        process.stderr.write(
+          `  round ${round + 1}: PyTorch DataLoader ×${r.numWorkers}: ${r.samplesPerSecond.toFixed(1)} samples/s\n`,
+        );
+      }
+    } else torchUnavailable = t;
   }
 }
 const results = configs.map(({ numWorkers, runtime }, i) => ({
@@ -249,11 +269,8 @@ const results = configs.map(({ numWorkers, runtime }, i) => ({
 const tfjsResult = args['skip-tfjs'] ? null : await measureTfjs(root);
 if (tfjsResult) results.push({ pipeline: 'tfjs-data', runtime: 'main thread', numWorkers: 0, ...tfjsResult });
 
-/** The PyTorch peer: { status: 'measured', results } or { status: 'skipped' | 'failed', reason }. */
-async function measureTorch() {
-  if (args['skip-torch']) return { status: 'skipped', reason: '--skip-torch' };
-  const missing = torchMissingReason(args.python);
-  if (missing) return { status: 'skipped', reason: missing };
+/** One round of the PyTorch peer: { status: 'measured', results } or { status: 'failed', reason }. */
+async function measureTorchRound() {
   process.stderr.write(`  PyTorch peer: ${args.python} ${args['torch-script']} …\n`);
   try {
     const torchResults = await runTorchPeer({
@@ -267,11 +284,26 @@ async function measureTorch() {
     return { status: 'failed', reason: error.message };
   }
 }
-const torch = await measureTorch();
+/** The peer over all rounds: each worker count's best round, and every round's figure. */
+const torch = torchUnavailable ?? {
+  status: 'measured',
+  results: workerCounts.map((numWorkers) => {
+    const perRound = torchRounds.map(
+      (round) => round.find((r) => r.numWorkers === numWorkers).samplesPerSecond,
+    );
+    return { numWorkers, samplesPerSecond: Math.max(...perRound), rounds: perRound };
+  }),
+};
 const torchPipeline = 'torch DataLoader (PIL)';
 if (torch.status === 'measured') {
-  for (const r of torch.results)
-    results.push({ pipeline: torchPipeline, runtime: r.numWorkers === 0 ? 'inline' : 'process', ...r });
+  for (const r of torch.results) {
+    results.push({
+      pipeline: torchPipeline,
+      runtime: r.numWorkers === 0 ? 'inline' : 'process',
+      samples: imageCount,
+      ...r,
+    });
+  }
 }
 
 // Each pipeline against its own numWorkers 0 (tfjs-data, which has none, against the loader's).
