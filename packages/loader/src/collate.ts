@@ -1,5 +1,5 @@
 import { isTensor, isTypedArray, shapeSize, type Tensor, type TypedArray } from './tensor.js';
-import { uninitialised } from './uninitialised.js';
+import { uninitialised, type ViewConstructor } from './uninitialised.js';
 
 /** Collated fields: each item field stacked into one tensor with a leading batch dimension. */
 export interface CollatedFields {
@@ -43,15 +43,7 @@ export type Allocate = (Ctor: TypedArrayConstructor, length: number) => TypedArr
 
 /** A fresh array: collate copies every item into it, so its memory is not zeroed first. */
 const allocateFresh: Allocate = (Ctor, length) =>
-  uninitialised(
-    Ctor as unknown as new (
-      b: ArrayBuffer,
-      o: number,
-      n: number,
-    ) => TypedArray,
-    (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT,
-    length,
-  );
+  uninitialised(Ctor as unknown as ViewConstructor<TypedArray>, length);
 
 /**
  * Stacks a batch of items. Items are objects (or arrays, whose fields are then named '0', '1', …) of

@@ -6,8 +6,8 @@
  * Per sample: libjpeg-turbo compiled to WebAssembly decodes a JPEG (jpeg-decode.ts; sharp decodes the
  * other formats and the JPEGs sharp would convert), and a WebAssembly kernel (resample.ts) resizes and
  * normalises in one pass, with libvips' own weights and rounding, so the tensor is the one sharp's decode
- * and resize plus the normalisation gave. Letting libvips resize costs about as much again as the decode for images of a few hundred
- * pixels (pipeline set-up, not arithmetic). Where sharp would decode a JPEG at reduced size (a reduction
+ * and resize plus the normalisation gave. Letting libvips resize costs about as much again as the decode
+ * for images of a few hundred pixels (pipeline set-up, not arithmetic). Where sharp would decode a JPEG at reduced size (a reduction
  * by 3 or more) or the reduction is not one libvips reduce (enlarging, 4× or more), and for the formats
  * whose size is not read here, sharp resizes as before and the kernel only normalises.
  */

@@ -13,6 +13,7 @@
  * decodes with sharp, which converts or reports as before.
  */
 import { jpegWasmBase64 } from './jpeg-wasm.js';
+import { type WasmGlobal, type WasmMemory, wasmApi } from './wasm-api.js';
 
 export interface DecodedPixels {
   /** height × width × channels bytes, interleaved; a view of the decoder's memory, valid until its next call. */
@@ -22,20 +23,6 @@ export interface DecodedPixels {
   /** 1 (grey) or 3 (RGB). */
   channels: 1 | 3;
 }
-
-/** The part of the WebAssembly API used here (TypeScript declares it only with the DOM libraries). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmGlobal {
-  value: number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface Decoder {
   memory: WasmMemory;

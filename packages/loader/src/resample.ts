@@ -12,6 +12,7 @@
  */
 import { resampleWasmBase64 } from './resample-wasm.js';
 import { uninitialised } from './uninitialised.js';
+import { type WasmMemory, wasmApi } from './wasm-api.js';
 
 /** One axis of a resize: for each output pixel, `taps` input indices (clamped to the image) and int16 weights. */
 export interface AxisTaps {
@@ -118,18 +119,6 @@ export function normaliseTable(mean: readonly number[], std: readonly number[]):
   }
   return table;
 }
-
-/** The part of the WebAssembly API used here (TypeScript declares it only with the DOM libraries). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface Kernel {
   memory: WasmMemory;
@@ -243,7 +232,7 @@ export function resampleNormalise(
     );
   }
   // Not zeroed: the kernel's output is copied over all of it.
-  out ??= uninitialised(Float32Array, 4, 3 * outHeight * outWidth);
+  out ??= uninitialised(Float32Array, 3 * outHeight * outWidth);
   const have = k.memory.buffer.byteLength;
   if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
   const buffer = k.memory.buffer;
